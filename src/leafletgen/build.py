@@ -1,0 +1,201 @@
+"""The pipeline: load -> validate -> compose -> render -> verify -> write.
+
+A build is all or nothing: every document is rendered and verified before the first file
+is written, so a failed build leaves the previous PDFs and manifest as they were.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .compose import ComposedDocument, compose, make_environment
+from .errors import ContentError, ProblemList
+from .fonts import FontSet, IsolatedFontconfig, coverage_problems, load_fonts
+from .model import Leaflet, Project
+from .resources import PACKAGE_DIR, builtin_dir
+from .validate import load_project, validate
+from .verify import Verification, verify
+from .write import MANIFEST_NAME, OutputWriter, manifest_bytes, read_manifest
+
+
+class SelectionError(Exception):
+    """--lang or --leaflet names something the project does not have (a usage error)."""
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    project_dir: Path
+    output_dir: Path
+    languages: tuple[str, ...] = ()  # empty: every language of each leaflet
+    leaflets: tuple[str, ...] = ()  # empty: every leaflet
+    strict: bool = False  # warnings fail the build too
+
+
+@dataclass(frozen=True)
+class BuiltOutput:
+    leaflet: str
+    language: str
+    path: Path
+    pages: int
+    bytes: int
+    sha256: str
+    seconds: float
+    draft_reasons: tuple[str, ...]
+    warnings: tuple[str, ...]
+    verification: Verification
+
+    def manifest_record(self, output_dir: Path) -> dict:
+        return {
+            "leaflet": self.leaflet,
+            "language": self.language,
+            "path": self.path.relative_to(output_dir.resolve()).as_posix(),
+            "pages": self.pages,
+            "bytes": self.bytes,
+            "sha256": self.sha256,
+            "draft": bool(self.draft_reasons),
+            "draft_reasons": list(self.draft_reasons),
+            "warnings": list(self.warnings),
+            "qr_codes": [
+                {"page": qr.page, "target": qr.text, "module_mm": round(qr.module_mm, 3)}
+                for qr in self.verification.decoded_qr if qr.module_mm is not None
+            ],
+            "fonts": list(self.verification.fonts),
+        }
+
+
+@dataclass
+class BuildResult:
+    outputs: list[BuiltOutput] = field(default_factory=list)
+    subsetter: str = ""
+    seconds: float = 0.0
+
+
+Reporter = Callable[[str], None]
+
+
+def select(project: Project, options: BuildOptions) -> list[tuple[Leaflet, str]]:
+    """The (leaflet, language) pairs a build makes, in project order."""
+    unknown = [name for name in options.leaflets if name not in project.leaflets]
+    if unknown:
+        raise SelectionError(f"no leaflet {', '.join(map(repr, unknown))} in the project "
+                             f"(it has: {', '.join(project.leaflets)})")
+    known_languages = {code for leaflet in project.leaflets.values() for code in leaflet.languages}
+    unknown = [code for code in options.languages if code not in known_languages]
+    if unknown:
+        raise SelectionError(f"no leaflet is made in {', '.join(map(repr, unknown))} "
+                             f"(languages: {', '.join(sorted(known_languages))})")
+    pairs = [
+        (leaflet, code)
+        for leaflet in project.leaflets.values()
+        if not options.leaflets or leaflet.id in options.leaflets
+        for code in leaflet.languages
+        if not options.languages or code in options.languages
+    ]
+    if not pairs:
+        raise SelectionError("that selection of leaflets and languages makes nothing")
+    return pairs
+
+
+def build(options: BuildOptions, report: Reporter = lambda message: None) -> BuildResult:
+    started = time.perf_counter()
+    project, fonts = check(options.project_dir)
+    pairs = select(project, options)
+
+    environment = make_environment(project)
+    composed = [compose(project, leaflet, code, environment) for leaflet, code in pairs]
+
+    # Imported late: WeasyPrint takes half a second to import, and `check` never needs it.
+    from .render import Renderer
+
+    allowed_roots = (project.root, builtin_dir("templates"), builtin_dir("fonts"), PACKAGE_DIR)
+    result = BuildResult()
+    with IsolatedFontconfig(fonts.folders):
+        renderer = Renderer(allowed_roots)
+        result.subsetter = renderer.subsetter()
+        if result.subsetter != "harfbuzz":
+            report("warning: libharfbuzz-subset0 is missing, so fonts are subset by the slow "
+                   "fontTools path; install it (see README) for ~10x faster builds")
+        rendered = []
+        for index, document in enumerate(composed, start=1):
+            output = renderer.render(document)
+            verification = verify(output, fonts.families)
+            rendered.append((output, verification))
+            mark = " DRAFT" if document.is_draft else ""
+            status = "ok" if not verification.errors else f"{len(verification.errors)} error(s)"
+            report(f"[{index}/{len(composed)}] {document.output_name}: {output.page_count} "
+                   f"page(s), {len(output.pdf) / 1024:.0f} KiB, {output.seconds:.2f} s, "
+                   f"{status}{mark}")
+
+    failures = ProblemList()
+    for output, verification in rendered:
+        failing = verification.errors + (verification.warnings if options.strict else [])
+        for finding in failing:
+            failures.add(None, None, output.composed.output_name, finding.message)
+    failures.raise_if_any()
+
+    writer = OutputWriter(options.output_dir)
+    for output, verification in rendered:
+        path = writer.write(output.composed.output_name, output.pdf)
+        result.outputs.append(_built(output, verification, path))
+    _write_manifest(writer, options.output_dir, project, result)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _built(output, verification: Verification, path: Path) -> BuiltOutput:
+    composed: ComposedDocument = output.composed
+    return BuiltOutput(
+        leaflet=composed.leaflet_id,
+        language=composed.language,
+        path=path,
+        pages=output.page_count,
+        bytes=len(output.pdf),
+        sha256=hashlib.sha256(output.pdf).hexdigest(),
+        seconds=output.seconds,
+        draft_reasons=composed.draft_reasons,
+        warnings=tuple(finding.message for finding in verification.warnings),
+        verification=verification,
+    )
+
+
+def _write_manifest(writer: OutputWriter, output_dir: Path, project: Project,
+                    result: BuildResult) -> None:
+    """Merge this build's outputs into the manifest: a build of one language keeps the
+    records of the others, as long as their files are still there."""
+    built = {(o.leaflet, o.language) for o in result.outputs}
+    kept = [
+        record for record in read_manifest(output_dir)["outputs"]
+        if isinstance(record, dict)
+        and (record.get("leaflet"), record.get("language")) not in built
+        and record.get("leaflet") in project.leaflets
+        and isinstance(record.get("path"), str)
+        and (output_dir / record["path"]).is_file()
+    ]
+    records = kept + [o.manifest_record(output_dir) for o in result.outputs]
+    order = {leaflet_id: index for index, leaflet_id in enumerate(project.leaflets)}
+    records.sort(key=lambda r: (order.get(r["leaflet"], len(order)), r["language"]))
+    manifest = {
+        "tool": f"leafletgen {__version__}",
+        "project": project.organisation.name,
+        "subsetter": result.subsetter,
+        "outputs": records,
+    }
+    writer.write(MANIFEST_NAME, manifest_bytes(manifest))
+
+
+def check(project_dir: Path) -> tuple[Project, FontSet]:
+    """Stages 1 and 2 and the glyph check: everything `build` verifies before rendering."""
+    project = validate(load_project(project_dir))
+    fonts = load_fonts(project.font_dirs)
+    problems = [p for leaflet in project.leaflets.values()
+                for p in coverage_problems(project, leaflet, fonts)]
+    if problems:
+        raise ContentError(problems)
+    return project, fonts
+
+

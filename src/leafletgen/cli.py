@@ -1,0 +1,122 @@
+"""The command line: each command parses its options and calls one pipeline function.
+
+User mistakes (ContentError) become a located report and exit code 1 here, in one place;
+usage mistakes exit 2 (Click's convention); anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .build import BuildOptions, SelectionError, build, check
+from .errors import ContentError, display_path
+from .resources import starter_dir
+
+PROJECT_OPTION = click.option(
+    "--project", "-p", "project_dir", default="leaflets", show_default=True,
+    type=click.Path(file_okay=False, path_type=Path), help="The content project folder.",
+)
+
+
+def _fail(error: ContentError) -> None:
+    count = len(error.problems)
+    click.echo(f"error: {count} problem{'s' if count != 1 else ''} found:", err=True)
+    for problem in error.problems:
+        click.echo(f"  {problem}", err=True)
+    sys.exit(1)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="leafletgen")
+def cli() -> None:
+    """Build multilingual, verified, print-ready PDF leaflets from YAML content."""
+
+
+@cli.command("build")
+@PROJECT_OPTION
+@click.option("--output", "-o", "output_dir", default="build", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Where PDFs are written.")
+@click.option("--lang", "languages", multiple=True, metavar="CODE",
+              help="Only this language (repeatable).")
+@click.option("--leaflet", "leaflets", multiple=True, metavar="ID",
+              help="Only this leaflet (repeatable).")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+def build_command(project_dir: Path, output_dir: Path, languages: tuple[str, ...],
+                  leaflets: tuple[str, ...], strict: bool) -> None:
+    """Render, verify and write every leaflet in every language."""
+    options = BuildOptions(project_dir, output_dir, languages, leaflets, strict)
+    try:
+        result = build(options, report=lambda message: click.echo(message, err=True))
+    except ContentError as error:
+        _fail(error)
+    except SelectionError as error:
+        raise click.UsageError(str(error)) from None
+    drafts = [o for o in result.outputs if o.draft_reasons]
+    for output in result.outputs:
+        for warning in output.warnings:
+            click.echo(f"warning: {display_path(output.path)}: {warning}", err=True)
+    for output in drafts:
+        click.echo(f"draft: {display_path(output.path)}: {'; '.join(output.draft_reasons)}",
+                   err=True)
+    click.echo(f"built {len(result.outputs)} PDF(s) in {result.seconds:.1f} s into "
+               f"{display_path(output_dir)}/ ({len(drafts)} draft(s))")
+
+
+@cli.command("check")
+@PROJECT_OPTION
+def check_command(project_dir: Path) -> None:
+    """Validate the project without rendering anything."""
+    try:
+        project, _fonts = check(project_dir)
+    except ContentError as error:
+        _fail(error)
+    pairs = sum(len(leaflet.languages) for leaflet in project.leaflets.values())
+    click.echo(f"ok: {len(project.leaflets)} leaflet(s), {len(project.languages)} language(s), "
+               f"{pairs} PDF(s) to build")
+
+
+@cli.command("list")
+@PROJECT_OPTION
+def list_command(project_dir: Path) -> None:
+    """List the leaflets and the languages each is made in."""
+    try:
+        project, _fonts = check(project_dir)
+    except ContentError as error:
+        _fail(error)
+    for leaflet in project.leaflets.values():
+        click.echo(f"{leaflet.id}  ({leaflet.format.name}, {leaflet.pages} page(s), "
+                   f"template {leaflet.template})")
+        for code in leaflet.languages:
+            language = project.languages[code]
+            if language.is_source:
+                state = "source"
+            elif not language.reviewed or any(
+                not language.entries[e].reviewed for e in leaflet.entry_ids
+            ):
+                state = "draft: unreviewed translation"
+            else:
+                state = "reviewed"
+            click.echo(f"  {code:<8} {language.name:<16} {state}")
+
+
+@cli.command("init")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def init_command(directory: Path) -> None:
+    """Create a new, buildable project in DIRECTORY."""
+    if directory.exists() and any(directory.iterdir()):
+        click.echo(f"error: {display_path(directory)} is not empty; choose a new folder",
+                   err=True)
+        sys.exit(1)
+    shutil.copytree(starter_dir(), directory, dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    click.echo(f"created {display_path(directory)}/; build it with: "
+               f"leafletgen build --project {display_path(directory)}")
+
+
+def main() -> None:
+    cli(prog_name="leafletgen")

@@ -1,0 +1,181 @@
+"""Stage 3, compose: the `Project` -> one HTML document per leaflet and language.
+
+Content reaches templates as data only: autoescaped, never parsed as template code.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+import markupsafe
+
+from .errors import ContentError, Problem
+from .model import Leaflet, Project
+from .qr import QrCode, make_qr
+from .validate import PROJECT_FILE
+
+HOTLINE_QR_MM = 20.0
+SOURCE_QR_MM = 18.0
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph, or a bulleted list, of an answer."""
+
+    kind: str  # "paragraph" or "list"
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ComposedDocument:
+    """One leaflet in one language, ready to render, with what verification must find."""
+
+    leaflet_id: str
+    language: str
+    output_name: str  # relative to the output folder
+    title: str
+    html: str
+    base_url: str
+    pages: int  # how many pages the format allows
+    qr_codes: tuple[QrCode, ...]
+    expected_text: tuple[str, ...]  # must appear, in this form, in the PDF's text layer
+    draft_reasons: tuple[str, ...]
+
+    @property
+    def is_draft(self) -> bool:
+        return bool(self.draft_reasons)
+
+
+def make_environment(project: Project) -> jinja2.Environment:
+    """One Jinja environment per build: the project's templates first, then the built-ins."""
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in project.template_dirs]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    environment.filters["css_string"] = css_string
+    return environment
+
+
+def css_string(value: object) -> markupsafe.Markup:
+    """A quoted CSS string for `content:` in a stylesheet. HTML escaping is wrong there, and
+    a quote or `</style>` in a label must not end the string or the element: every character
+    but letters and digits becomes a CSS escape. (Spaces too: CSS swallows one space after
+    an escape.)"""
+    escaped = "".join(ch if ch.isalnum() else f"\\{ord(ch):06x}" for ch in str(value))
+    return markupsafe.Markup(f'"{escaped}"')
+
+
+def compose(
+    project: Project, leaflet: Leaflet, language_code: str, environment: jinja2.Environment,
+) -> ComposedDocument:
+    language = project.languages[language_code]
+    texts = language.leaflets[leaflet.id]
+    labels = language.labels
+    organisation = project.organisation
+    hotline = organisation.hotline
+
+    sources = project.cited_sources(leaflet)
+    source_numbers = {source.id: number for number, source in enumerate(sources, start=1)}
+    source_qrs = [
+        make_qr("source", source.url, f"[{source_numbers[source.id]}]",
+                f"{labels['source_qr_alt']}: {source.title}", SOURCE_QR_MM)
+        for source in sources
+    ] if leaflet.qr.sources else []
+    hotline_qr = make_qr("hotline", hotline.tel_uri, labels["hotline_qr_caption"],
+                         f"{labels['hotline_qr_alt']} {hotline.display}", HOTLINE_QR_MM) \
+        if leaflet.qr.hotline else None
+
+    sections = []
+    for section in leaflet.sections:
+        entries = []
+        for entry_id in section.entries:
+            text = language.entries[entry_id]
+            entries.append({
+                "id": entry_id,
+                "question": text.question,
+                "blocks": answer_blocks(text.answer),
+                "cites": [source_numbers[s] for s in project.entries[entry_id].cites],
+            })
+        sections.append({"id": section.id, "heading": texts.sections[section.id],
+                         "new_page": section.new_page, "entries": entries})
+
+    draft_reasons = _draft_reasons(project, leaflet, language_code)
+    context = {
+        "organisation": organisation,
+        "hotline": hotline,
+        "hotline_qr": hotline_qr,
+        "language": language,
+        "labels": labels,
+        "leaflet": leaflet,
+        "page": leaflet.format,
+        "title": texts.title,
+        "subtitle": texts.subtitle,
+        "sections": sections,
+        "sources": [
+            {"number": source_numbers[s.id], "source": s,
+             "qr": source_qrs[source_numbers[s.id] - 1] if source_qrs else None}
+            for s in sources
+        ],
+        "draft": bool(draft_reasons),
+    }
+    try:
+        template = environment.get_template(leaflet.template)
+        html = template.render(context)
+    except jinja2.TemplateNotFound:
+        raise ContentError(Problem(project.root / PROJECT_FILE, None,
+                                   f"leaflets.{leaflet.id}.template",
+                                   f"template {leaflet.template!r} not found in "
+                                   + " or ".join(str(d) for d in project.template_dirs))) from None
+    except jinja2.TemplateError as error:
+        # A broken template in the user's folder is their mistake; report where it is.
+        name = getattr(error, "filename", None) or leaflet.template
+        line = getattr(error, "lineno", None)
+        raise ContentError(Problem(Path(name), line, "", f"template error: {error}")) from None
+
+    expected = [hotline.display, texts.title]
+    expected += [entry["question"] for section in sections for entry in section["entries"]]
+    return ComposedDocument(
+        leaflet_id=leaflet.id,
+        language=language_code,
+        output_name=f"{leaflet.id}/{leaflet.id}.{language_code}.pdf",
+        title=texts.title,
+        html=html,
+        base_url=Path(template.filename).parent.as_uri() + "/",
+        pages=leaflet.pages,
+        qr_codes=tuple(q for q in [hotline_qr, *source_qrs] if q is not None),
+        expected_text=tuple(expected),
+        draft_reasons=draft_reasons,
+    )
+
+
+def answer_blocks(answer: str) -> list[Block]:
+    """Split an answer into paragraphs (blank line between) and lists (lines starting "- ")."""
+    blocks = []
+    for chunk in re.split(r"\n\s*\n", answer.strip()):
+        lines = [line.strip() for line in chunk.splitlines() if line.strip()]
+        if all(line.startswith("- ") for line in lines):
+            blocks.append(Block("list", tuple(line[2:].strip() for line in lines)))
+        else:
+            blocks.append(Block("paragraph", (" ".join(lines),)))
+    return blocks
+
+
+def _draft_reasons(project: Project, leaflet: Leaflet, language_code: str) -> tuple[str, ...]:
+    """Why this leaflet in this language must not go to print yet (empty when it may)."""
+    language = project.languages[language_code]
+    if language.is_source:
+        return ()
+    reasons = []
+    if not language.reviewed:
+        reasons.append(f"{language_code}: unreviewed labels and titles")
+    unreviewed = [e for e in leaflet.entry_ids if not language.entries[e].reviewed]
+    if unreviewed:
+        reasons.append(f"{language_code}: unreviewed entries {', '.join(unreviewed)}")
+    return tuple(reasons)

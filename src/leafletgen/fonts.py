@@ -1,0 +1,148 @@
+"""The project's fonts: which characters they cover, and a fontconfig limited to them.
+
+WeasyPrint asks fontconfig for fonts and silently falls back to whatever the machine has.
+A leaflet must look the same on every machine and never print a box for a letter, so
+fontconfig is pointed at the project's and the tool's font folders only, and the content
+is checked against the fonts' character maps before anything is rendered.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from fontTools.ttLib import TTCollection, TTFont
+
+from .errors import Problem
+from .model import LanguageText, Leaflet, Project
+
+FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
+
+
+@dataclass(frozen=True)
+class FontFile:
+    path: Path
+    family: str
+    codepoints: frozenset[int]
+
+
+@dataclass(frozen=True)
+class FontSet:
+    """Every font a project may use, in search order (the project's own first)."""
+
+    fonts: tuple[FontFile, ...]
+
+    @property
+    def families(self) -> frozenset[str]:
+        return frozenset(font.family for font in self.fonts)
+
+    @property
+    def codepoints(self) -> frozenset[int]:
+        return frozenset().union(*(font.codepoints for font in self.fonts))
+
+    @property
+    def folders(self) -> tuple[Path, ...]:
+        return tuple(dict.fromkeys(font.path.parent for font in self.fonts))
+
+
+def load_fonts(font_dirs: tuple[Path, ...]) -> FontSet:
+    fonts = []
+    for folder in font_dirs:
+        for path in sorted(folder.iterdir()):
+            if path.suffix.lower() in FONT_SUFFIXES and path.is_file():
+                fonts.extend(_read_font(path))
+    return FontSet(tuple(fonts))
+
+
+def _read_font(path: Path) -> list[FontFile]:
+    faces = TTCollection(path).fonts if path.suffix.lower() in (".ttc", ".otc") else [
+        TTFont(path, lazy=True)]
+    result = []
+    for face in faces:
+        names = face["name"]
+        family = names.getBestFamilyName() or path.stem
+        result.append(FontFile(path, family, frozenset(face.getBestCmap() or {})))
+    return result
+
+
+def _needs_glyph(char: str) -> bool:
+    # Spaces, line breaks and format characters (bidi marks, joiners) have no visible glyph.
+    return not char.isspace() and unicodedata.category(char) not in ("Cc", "Cf")
+
+
+def coverage_problems(project: Project, leaflet: Leaflet, fonts: FontSet) -> list[Problem]:
+    """Every character a leaflet prints that none of the project's fonts can draw."""
+    covered = fonts.codepoints
+    problems = set()
+    for code in leaflet.languages:
+        for file, line, key, text in _printed_text(project, leaflet, project.languages[code]):
+            problems.update(
+                Problem(file, line, key,
+                        f"no font covers {ch!r} (U+{ord(ch):04X} {unicodedata.name(ch, '?')}); "
+                        "add a font that has it to the project's fonts/ folder")
+                for ch in text
+                if _needs_glyph(ch) and ord(ch) not in covered
+            )
+    return sorted(problems)
+
+
+def _printed_text(project: Project, leaflet: Leaflet, language: LanguageText):
+    """(file, line, key, text) of everything a leaflet prints in one language."""
+    project_file = project.root / "project.yaml"
+    yield project_file, None, "organisation.name", project.organisation.name
+    yield project_file, None, "organisation.hotline", project.organisation.hotline.display
+    for source in project.cited_sources(leaflet):
+        yield project.root / "sources.yaml", None, source.id, f"{source.title} {source.publisher}"
+
+    def own(key: str, text: str):
+        return language.file, language.line(key), key, text
+
+    for label, text in language.labels.items():
+        yield own(f"labels.{label}", text)
+    texts = language.leaflets[leaflet.id]
+    yield own(f"leaflets.{leaflet.id}.title", texts.title)
+    yield own(f"leaflets.{leaflet.id}.subtitle", texts.subtitle)
+    for section_id, heading in texts.sections.items():
+        yield own(f"leaflets.{leaflet.id}.sections.{section_id}", heading)
+    for entry_id in leaflet.entry_ids:
+        entry = language.entries[entry_id]
+        yield own(f"entries.{entry_id}.question", entry.question)
+        yield own(f"entries.{entry_id}.answer", entry.answer)
+
+
+class IsolatedFontconfig:
+    """A fontconfig configuration that knows only the given folders.
+
+    fontconfig reads FONTCONFIG_FILE each time WeasyPrint creates a FontConfiguration, so
+    the variable is set for as long as this object lives (one build) and restored after.
+    """
+
+    def __init__(self, folders: tuple[Path, ...]):
+        self._tempdir = tempfile.TemporaryDirectory(prefix="leafletgen-fontconfig-")
+        config = Path(self._tempdir.name) / "fonts.conf"
+        dirs = "".join(f"<dir>{escape(str(folder))}</dir>" for folder in folders)
+        config.write_text(
+            '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">'
+            f"<fontconfig>{dirs}<cachedir>{escape(self._tempdir.name)}/cache</cachedir>"
+            "</fontconfig>",
+            encoding="utf-8",
+        )
+        self._previous = os.environ.get("FONTCONFIG_FILE")
+        os.environ["FONTCONFIG_FILE"] = str(config)
+
+    def close(self) -> None:
+        if self._previous is None:
+            os.environ.pop("FONTCONFIG_FILE", None)
+        else:
+            os.environ["FONTCONFIG_FILE"] = self._previous
+        self._tempdir.cleanup()
+
+    def __enter__(self) -> IsolatedFontconfig:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()

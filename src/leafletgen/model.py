@@ -1,0 +1,157 @@
+"""The typed model of one content project, built once by `validate` and passed explicitly."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from pathlib import Path
+
+RTL_LANGUAGES = frozenset({"ar", "arz", "ckb", "dv", "fa", "he", "prs", "ps", "sd", "ug", "ur", "yi"})
+
+
+@dataclass(frozen=True)
+class PageFormat:
+    name: str
+    width_mm: float
+    height_mm: float
+
+
+PAGE_FORMATS = {
+    "A4": PageFormat("A4", 210, 297),
+    "A5": PageFormat("A5", 148, 210),
+    "A6": PageFormat("A6", 105, 148),
+    "DL": PageFormat("DL", 99, 210),
+}
+
+
+@dataclass(frozen=True)
+class PhoneNumber:
+    """A phone number as printed (`+370 608 712 04`) and as dialled (`+37060871204`)."""
+
+    display: str
+
+    @property
+    def digits(self) -> str:
+        return "+" + "".join(ch for ch in self.display if ch.isdigit())
+
+    @property
+    def tel_uri(self) -> str:
+        return f"tel:{self.digits}"
+
+
+@dataclass(frozen=True)
+class Organisation:
+    name: str
+    website: str
+    hotline: PhoneNumber
+    source_language: str
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    publisher: str
+    date: datetime.date
+    url: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A FAQ entry's language-independent part; its text lives in each language file."""
+
+    id: str
+    cites: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class EntryText:
+    question: str
+    answer: str
+    reviewed: bool
+
+
+@dataclass(frozen=True)
+class LeafletText:
+    title: str
+    subtitle: str
+    sections: dict[str, str]  # section id -> heading
+
+
+@dataclass(frozen=True)
+class LanguageText:
+    """Everything translatable for one language: one file, so a translator gets one file."""
+
+    code: str
+    name: str
+    direction: str  # "ltr" or "rtl"
+    file: Path
+    is_source: bool
+    reviewed: bool  # the file's own status; entries may override it
+    labels: dict[str, str]
+    leaflets: dict[str, LeafletText]
+    entries: dict[str, EntryText]
+    lines: dict[str, int]  # dotted key -> line in `file`, for problems found after validation
+
+    def line(self, key: str) -> int | None:
+        return self.lines.get(key)
+
+
+# Labels every template may use; each language file must give all of them.
+LABELS = {
+    "hotline_heading": "heading over the hotline number",
+    "hotline_qr_caption": "caption under the QR code that dials the hotline",
+    "hotline_qr_alt": "alternative text of the hotline QR code",
+    "sources_heading": "heading of the numbered list of sources",
+    "source_qr_alt": "alternative text of a source's QR code",
+    "website_label": "label before the organisation's website",
+    "draft_mark": "mark printed on every page of a draft",
+}
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    entries: tuple[str, ...]
+    new_page: bool
+
+
+@dataclass(frozen=True)
+class QrOptions:
+    hotline: bool
+    sources: bool
+
+
+@dataclass(frozen=True)
+class Leaflet:
+    id: str
+    template: str
+    format: PageFormat
+    pages: int
+    languages: tuple[str, ...]
+    sections: tuple[Section, ...]
+    qr: QrOptions
+
+    @property
+    def entry_ids(self) -> tuple[str, ...]:
+        return tuple(entry for section in self.sections for entry in section.entries)
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+    organisation: Organisation
+    sources: dict[str, Source]
+    entries: dict[str, Entry]
+    languages: dict[str, LanguageText]
+    leaflets: dict[str, Leaflet]
+    template_dirs: tuple[Path, ...] = field(default=())
+    font_dirs: tuple[Path, ...] = field(default=())
+
+    def cited_sources(self, leaflet: Leaflet) -> list[Source]:
+        """The sources a leaflet's entries cite, once each, in order of first citation."""
+        seen: dict[str, Source] = {}
+        for entry_id in leaflet.entry_ids:
+            for source_id in self.entries[entry_id].cites:
+                seen.setdefault(source_id, self.sources[source_id])
+        return list(seen.values())

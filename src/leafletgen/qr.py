@@ -1,0 +1,64 @@
+"""QR codes as vector SVG, sized so a phone camera reads them at arm's length."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+
+import qrcode
+import qrcode.constants
+
+QUIET_ZONE_MODULES = 4  # the standard's margin; printing it keeps cameras from misreading
+MIN_MODULE_MM = 0.4
+
+
+@dataclass(frozen=True)
+class QrCode:
+    """One QR code as placed on a leaflet."""
+
+    role: str  # "hotline" or "source"
+    target: str  # what it must decode to
+    caption: str
+    alt: str
+    size_mm: float  # printed width of the symbol, quiet zone included
+    symbol_modules: int  # modules across the symbol, quiet zone excluded
+    svg: str
+
+    @property
+    def module_mm(self) -> float:
+        return self.size_mm / (self.symbol_modules + 2 * QUIET_ZONE_MODULES)
+
+    @property
+    def data_uri(self) -> str:
+        return "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode()).decode()
+
+
+def make_qr(role: str, target: str, caption: str, alt: str, min_size_mm: float) -> QrCode:
+    """Encode `target`; the printed size grows past `min_size_mm` when a long target needs
+    more modules, so no module is ever smaller than MIN_MODULE_MM."""
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M,
+                         border=QUIET_ZONE_MODULES)
+    code.add_data(target)
+    code.make(fit=True)
+    matrix = code.get_matrix()  # quiet zone included
+    total = len(matrix)
+    size_mm = max(min_size_mm, round(total * MIN_MODULE_MM + 0.05, 1))
+    return QrCode(role, target, caption, alt, size_mm, total - 2 * QUIET_ZONE_MODULES,
+                  _svg(matrix, size_mm))
+
+
+def _svg(matrix: list[list[bool]], size_mm: float) -> str:
+    # One path of unit squares: crisp at any resolution, and small.
+    squares = "".join(
+        f"M{x} {y}h1v1h-1z"
+        for y, row in enumerate(matrix)
+        for x, dark in enumerate(row)
+        if dark
+    )
+    total = len(matrix)
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{size_mm}mm" height="{size_mm}mm" '
+        f'viewBox="0 0 {total} {total}" shape-rendering="crispEdges">'
+        f'<rect width="{total}" height="{total}" fill="#fff"/>'
+        f'<path d="{squares}" fill="#000"/></svg>'
+    )

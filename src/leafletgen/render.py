@@ -1,0 +1,118 @@
+"""Stage 4, render: a composed HTML document -> PDF bytes, with everything WeasyPrint said.
+
+WeasyPrint is imported here only, so commands that do not render never pay for it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import mimetypes
+import stat
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from .compose import ComposedDocument
+
+
+@dataclass(frozen=True)
+class LogRecord:
+    level: str  # "error" or "warning"
+    message: str
+
+
+@dataclass(frozen=True)
+class RenderedDocument:
+    composed: ComposedDocument
+    pdf: bytes
+    page_count: int
+    log: tuple[LogRecord, ...]  # WeasyPrint's warnings and errors, and refused fetches
+    seconds: float
+
+
+class _Capture(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        level = "error" if record.levelno >= logging.ERROR else "warning"
+        self.records.append(LogRecord(level, record.getMessage()))
+
+
+class Renderer:
+    """Renders documents of one project; fonts are prepared once, not once per document."""
+
+    def __init__(self, allowed_roots: tuple[Path, ...]):
+        import weasyprint
+        from weasyprint.text.fonts import FontConfiguration
+
+        self._weasyprint = weasyprint
+        self._allowed_roots = tuple(root.resolve() for root in allowed_roots)
+        self._font_config = FontConfiguration()
+
+    @staticmethod
+    def subsetter() -> str:
+        """Which font subsetter write_pdf will use: HarfBuzz's is about 10x faster."""
+        from weasyprint.text.ffi import harfbuzz_subset
+
+        return "harfbuzz" if harfbuzz_subset is not None else "fonttools"
+
+    def render(self, composed: ComposedDocument) -> RenderedDocument:
+        started = time.perf_counter()
+        capture = _Capture()
+        logger = logging.getLogger("weasyprint")
+        logger.addHandler(capture)
+        fetcher = _ProjectFetcher(self._weasyprint, self._allowed_roots)
+        try:
+            html = self._weasyprint.HTML(string=composed.html, base_url=composed.base_url,
+                                         url_fetcher=fetcher)
+            document = html.render(font_config=self._font_config)
+            pdf = document.write_pdf(
+                # Same input, same file: the identifier comes from the content, not a clock.
+                pdf_identifier=hashlib.sha256(composed.html.encode()).hexdigest()[:32].encode(),
+                pdf_tags=True,
+            )
+        finally:
+            logger.removeHandler(capture)
+        log = [LogRecord("error", f"refused to fetch {url}: {why}") for url, why in fetcher.refused]
+        return RenderedDocument(composed, pdf, len(document.pages), (*log, *capture.records),
+                                time.perf_counter() - started)
+
+
+def _ProjectFetcher(weasyprint, allowed_roots: tuple[Path, ...]):  # noqa: N802 (a factory)
+    """A URL fetcher that serves only regular files inside the allowed folders, and data: URIs
+    that leafletgen itself writes (QR codes); it refuses the network and everything else."""
+
+    class ProjectFetcher(weasyprint.urls.URLFetcher):
+        def __init__(self) -> None:
+            super().__init__(timeout=1, allowed_protocols=("file", "data"))
+            self.refused: list[tuple[str, str]] = []
+
+        def fetch(self, url, headers=None):
+            scheme = urlsplit(url).scheme.lower()
+            if scheme == "data":
+                return super().fetch(url, headers)
+            if scheme != "file":
+                return self._refuse(url, "only files inside the project may be used")
+            path = Path(unquote(urlsplit(url).path))
+            try:
+                real = path.resolve(strict=True)
+                is_regular = stat.S_ISREG(real.stat().st_mode)
+            except OSError:
+                return self._refuse(url, "no such file")
+            if not any(real.is_relative_to(root) for root in allowed_roots):
+                return self._refuse(url, "outside the project's and leafletgen's folders")
+            if not is_regular:
+                return self._refuse(url, "not a regular file")
+            content_type = mimetypes.guess_type(real.name)[0] or "application/octet-stream"
+            return weasyprint.urls.URLFetcherResponse(
+                url, real.read_bytes(), {"Content-Type": content_type})
+
+        def _refuse(self, url: str, why: str):
+            self.refused.append((url, why))
+            raise ValueError(why)
+
+    return ProjectFetcher()

@@ -1,0 +1,20 @@
+"""Where the built-in templates, fonts and starter project are, in a wheel or a checkout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def builtin_dir(name: str) -> Path:
+    """`templates` or `fonts`: inside the package when installed from a wheel, at the top of
+    the repository when running from a checkout (an editable install)."""
+    for candidate in (PACKAGE_DIR / name, PACKAGE_DIR.parents[1] / name):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError(f"leafletgen is installed without its built-in {name!r} folder")
+
+
+def starter_dir() -> Path:
+    return PACKAGE_DIR / "starter"

@@ -1,0 +1,478 @@
+"""Stage 2, validate: the loaded files of a project folder -> one typed `Project`.
+
+Every check runs, and every problem is reported at once with its file, line and key.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from .errors import ContentError, ProblemList
+from .load import KeyPath, YamlFile, dotted, load_yaml
+from .model import (
+    LABELS,
+    PAGE_FORMATS,
+    RTL_LANGUAGES,
+    Entry,
+    EntryText,
+    LanguageText,
+    Leaflet,
+    LeafletText,
+    Organisation,
+    PhoneNumber,
+    Project,
+    QrOptions,
+    Section,
+    Source,
+)
+from .resources import builtin_dir
+
+PROJECT_FILE = "project.yaml"
+ENTRIES_FILE = "entries.yaml"
+SOURCES_FILE = "sources.yaml"
+TEXT_DIR = "text"
+
+ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# The subset of BCP 47 a leaflet needs: language, optional script, optional region.
+LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|[0-9]{3}))?$")
+# International format only: a leaflet travels, so the country code must be printed.
+PHONE_RE = re.compile(r"^\+[1-9][0-9]{0,2}(?: ?[0-9]{1,4}){1,7}$")
+TEMPLATE_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*\.html$")
+URL_SCHEMES = ("https", "http")
+
+
+@dataclass
+class LoadedProject:
+    """Stage 1's output for a whole project folder."""
+
+    root: Path
+    project: YamlFile
+    entries: YamlFile
+    sources: YamlFile | None
+    texts: dict[str, YamlFile]  # language code (the file's stem) -> file
+
+
+def load_project(root: Path) -> LoadedProject:
+    """Load every content file of the project, reporting the problems of all of them."""
+    root = root.resolve()
+    problems = ProblemList()
+    if not (root / PROJECT_FILE).is_file():
+        problems.add(root / PROJECT_FILE, None, "", "missing: this folder is not a leafletgen "
+                     "project (run `leafletgen init DIR` to start one)")
+        problems.raise_if_any()
+
+    def load(path: Path) -> YamlFile | None:
+        try:
+            return load_yaml(path)
+        except ContentError as error:
+            problems.extend(error.problems)
+            return None
+
+    project = load(root / PROJECT_FILE)
+    entries = load(root / ENTRIES_FILE) if (root / ENTRIES_FILE).exists() else None
+    if entries is None and not (root / ENTRIES_FILE).exists():
+        problems.add(root / ENTRIES_FILE, None, "", "missing: the project's FAQ entries")
+    sources = load(root / SOURCES_FILE) if (root / SOURCES_FILE).exists() else None
+    texts: dict[str, YamlFile] = {}
+    text_dir = root / TEXT_DIR
+    for path in sorted(text_dir.glob("*.yaml")) if text_dir.is_dir() else []:
+        loaded = load(path)
+        if loaded is not None:
+            texts[path.stem] = loaded
+    for path in sorted(text_dir.glob("*.yml")) if text_dir.is_dir() else []:
+        problems.add(path, None, "", "language files end in .yaml")
+    problems.raise_if_any()
+    assert project is not None and entries is not None
+    return LoadedProject(root, project, entries, sources, texts)
+
+
+class _Checker:
+    """Shape checks that record a located problem and return None on failure."""
+
+    def __init__(self) -> None:
+        self.problems = ProblemList()
+
+    def error(self, file: YamlFile, key_path: KeyPath, message: str) -> None:
+        self.problems.add(file.path, file.line(key_path), dotted(key_path), message)
+
+    def mapping(
+        self, file: YamlFile, key_path: KeyPath, value: Any,
+        required: tuple[str, ...] = (), optional: tuple[str, ...] = (),
+    ) -> dict | None:
+        if not isinstance(value, dict):
+            self.error(file, key_path, f"must be a mapping of keys, not {_kind(value)}")
+            return None
+        for key in required:
+            if key not in value:
+                self.error(file, key_path, f"missing key {key!r}")
+        allowed = set(required) | set(optional)
+        for key in value:
+            if key not in allowed:
+                hint = ", ".join(sorted(allowed)) or "none"
+                self.error(file, (*key_path, key), f"unknown key (allowed here: {hint})")
+        return value
+
+    def ids(self, file: YamlFile, key_path: KeyPath, value: Any) -> dict:
+        """A mapping whose keys are ids (entries, sources, leaflets)."""
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            self.error(file, key_path, f"must be a mapping of ids, not {_kind(value)}")
+            return {}
+        for key in value:
+            if not ID_RE.match(key):
+                self.error(file, (*key_path, key),
+                           "ids are lower-case letters, digits and single hyphens")
+        return value
+
+    def text(self, file: YamlFile, key_path: KeyPath, value: Any) -> str | None:
+        if value is None:
+            return None  # already reported as missing by `mapping`
+        if not isinstance(value, str) or not value.strip():
+            self.error(file, key_path, f"must be non-empty text, not {_kind(value)}")
+            return None
+        return value.strip()
+
+    def id_list(self, file: YamlFile, key_path: KeyPath, value: Any) -> tuple[str, ...]:
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            self.error(file, key_path, "must be a list of ids")
+            return ()
+        for index, item in enumerate(value):
+            if item in value[:index]:
+                self.error(file, (*key_path, index), f"{item!r} is listed twice")
+        return tuple(value)
+
+    def url(self, file: YamlFile, key_path: KeyPath, value: Any) -> str | None:
+        url = self.text(file, key_path, value)
+        if url is None:
+            return None
+        parts = urlsplit(url)
+        if parts.scheme not in URL_SCHEMES or not parts.netloc or any(c.isspace() for c in url):
+            self.error(file, key_path, f"not a web address: {url!r} (expected https://...)")
+            return None
+        return url
+
+    def flag(self, file: YamlFile, key_path: KeyPath, value: Any, default: bool) -> bool:
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            self.error(file, key_path, f"must be true or false, not {_kind(value)}")
+            return default
+        return value
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, str):
+        return f"text {value[:40]!r}"
+    return {dict: "a mapping", list: "a list", bool: "true/false", int: "a number",
+            float: "a number", datetime.date: "a date"}.get(type(value), type(value).__name__)
+
+
+def validate(loaded: LoadedProject) -> Project:
+    """Check a loaded project and build its model; raise ContentError with every problem."""
+    check = _Checker()
+    organisation = _organisation(check, loaded.project)
+    sources = _sources(check, loaded.sources)
+    entries = _entries(check, loaded.entries, sources)
+    source_language = organisation.source_language if organisation else None
+    languages = {
+        code: language
+        for code, file in loaded.texts.items()
+        if (language := _language(check, code, file, source_language, entries)) is not None
+    }
+    if source_language and source_language not in loaded.texts:
+        check.error(loaded.project, ("organisation", "source_language"),
+                    f"no language file {TEXT_DIR}/{source_language}.yaml for the source language")
+    leaflets = _leaflets(check, loaded, entries, languages)
+    check.problems.raise_if_any()
+    assert organisation is not None
+    root = loaded.root
+    return Project(
+        root=root,
+        organisation=organisation,
+        sources=sources,
+        entries=entries,
+        languages=languages,
+        leaflets=leaflets,
+        # The user's folders first, then the built-ins: a project may override any template.
+        template_dirs=_existing(root / "templates", builtin_dir("templates")),
+        font_dirs=_existing(root / "fonts", builtin_dir("fonts")),
+    )
+
+
+def _existing(*dirs: Path) -> tuple[Path, ...]:
+    return tuple(d for d in dirs if d.is_dir())
+
+
+def _organisation(check: _Checker, file: YamlFile) -> Organisation | None:
+    top = check.mapping(file, (), file.data, required=("organisation", "leaflets"))
+    if top is None:
+        return None
+    path = ("organisation",)
+    raw = check.mapping(file, path, top.get("organisation"),
+                        required=("name", "website", "hotline", "source_language"))
+    if raw is None:
+        return None
+    name = check.text(file, (*path, "name"), raw.get("name"))
+    website = check.url(file, (*path, "website"), raw.get("website"))
+    hotline = _phone(check, file, (*path, "hotline"), raw.get("hotline"))
+    language = check.text(file, (*path, "source_language"), raw.get("source_language"))
+    if language and not LANGUAGE_RE.match(language):
+        check.error(file, (*path, "source_language"), f"not a language code: {language!r}")
+    if None in (name, website, hotline, language):
+        return None
+    return Organisation(name, website, hotline, language)
+
+
+def _phone(check: _Checker, file: YamlFile, key_path: KeyPath, value: Any) -> PhoneNumber | None:
+    if isinstance(value, int):
+        check.error(file, key_path, "write the phone number in quotes, e.g. \"+370 608 712 04\"")
+        return None
+    text = check.text(file, key_path, value)
+    if text is None:
+        return None
+    digits = sum(ch.isdigit() for ch in text)
+    if not PHONE_RE.match(text) or not 8 <= digits <= 15:
+        check.error(file, key_path, f"not an international phone number: {text!r} "
+                    "(expected + country code and digits, e.g. \"+370 608 712 04\")")
+        return None
+    return PhoneNumber(text)
+
+
+def _sources(check: _Checker, file: YamlFile | None) -> dict[str, Source]:
+    if file is None:
+        return {}
+    sources = {}
+    for source_id, raw in check.ids(file, (), file.data).items():
+        path = (source_id,)
+        raw = check.mapping(file, path, raw, required=("title", "publisher", "date", "url"))
+        if raw is None:
+            continue
+        title = check.text(file, (*path, "title"), raw.get("title"))
+        publisher = check.text(file, (*path, "publisher"), raw.get("publisher"))
+        url = check.url(file, (*path, "url"), raw.get("url"))
+        date = raw.get("date")
+        if "date" in raw and not isinstance(date, datetime.date):
+            check.error(file, (*path, "date"), "must be a date written as YYYY-MM-DD")
+            date = None
+        if None not in (title, publisher, url, date):
+            sources[source_id] = Source(source_id, title, publisher, date, url)
+    return sources
+
+
+def _entries(check: _Checker, file: YamlFile, sources: dict[str, Source]) -> dict[str, Entry]:
+    entries = {}
+    for entry_id, raw in check.ids(file, (), file.data).items():
+        path = (entry_id,)
+        raw = check.mapping(file, path, raw or {}, optional=("cites",))
+        if raw is None:
+            continue
+        cites = check.id_list(file, (*path, "cites"), raw.get("cites"))
+        for index, source_id in enumerate(cites):
+            if source_id not in sources:
+                check.error(file, (*path, "cites", index),
+                            f"cites unknown source {source_id!r} (not in {SOURCES_FILE})")
+        entries[entry_id] = Entry(entry_id, cites)
+    return entries
+
+
+def _language(
+    check: _Checker, code: str, file: YamlFile, source_language: str | None,
+    entries: dict[str, Entry],
+) -> LanguageText | None:
+    if not LANGUAGE_RE.match(code):
+        check.error(file, (), f"the file name must be a language code such as lt.yaml or "
+                    f"sr-Latn.yaml, not {file.path.name!r}")
+        return None
+    is_source = code == source_language
+    top = check.mapping(file, (), file.data, required=("language", "labels", "leaflets", "entries"),
+                        optional=() if is_source else ("status",))
+    if top is None:
+        return None
+
+    meta = check.mapping(file, ("language",), top.get("language"), required=("name",),
+                         optional=("direction",)) or {}
+    name = check.text(file, ("language", "name"), meta.get("name"))
+    direction = meta.get("direction", "rtl" if code.split("-")[0] in RTL_LANGUAGES else "ltr")
+    if direction not in ("ltr", "rtl"):
+        check.error(file, ("language", "direction"), "must be ltr or rtl")
+
+    # Translations start as drafts: only a reviewer's explicit word makes them final.
+    file_reviewed = is_source or _status(check, file, ("status",), top.get("status"), False)
+
+    labels = {}
+    raw_labels = check.mapping(file, ("labels",), top.get("labels"), required=tuple(LABELS)) or {}
+    for key in LABELS:
+        if (label := check.text(file, ("labels", key), raw_labels.get(key))) is not None:
+            labels[key] = label
+
+    leaflets = {}
+    for leaflet_id, raw in check.ids(file, ("leaflets",), top.get("leaflets")).items():
+        path = ("leaflets", leaflet_id)
+        raw = check.mapping(file, path, raw, required=("title",), optional=("subtitle", "sections"))
+        if raw is None:
+            continue
+        title = check.text(file, (*path, "title"), raw.get("title"))
+        subtitle = check.text(file, (*path, "subtitle"), raw.get("subtitle", "")) if raw.get(
+            "subtitle") is not None else ""
+        headings = {}
+        for section_id, heading in check.ids(file, (*path, "sections"), raw.get("sections")).items():
+            if (text := check.text(file, (*path, "sections", section_id), heading)) is not None:
+                headings[section_id] = text
+        if title is not None:
+            leaflets[leaflet_id] = LeafletText(title, subtitle or "", headings)
+
+    texts = {}
+    for entry_id, raw in check.ids(file, ("entries",), top.get("entries")).items():
+        path = ("entries", entry_id)
+        if entry_id not in entries:
+            check.error(file, path, "unknown entry id (every entry must be declared in "
+                        f"{ENTRIES_FILE})")
+            continue
+        raw = check.mapping(file, path, raw, required=("question", "answer"),
+                            optional=() if is_source else ("status",))
+        if raw is None:
+            continue
+        question = check.text(file, (*path, "question"), raw.get("question"))
+        answer = check.text(file, (*path, "answer"), raw.get("answer"))
+        reviewed = is_source or _status(check, file, (*path, "status"), raw.get("status"),
+                                        file_reviewed)
+        if question is not None and answer is not None:
+            texts[entry_id] = EntryText(question, answer, reviewed)
+
+    if is_source:
+        given = top.get("entries") if isinstance(top.get("entries"), dict) else {}
+        for entry_id in entries:
+            if entry_id not in given:
+                check.error(file, ("entries", entry_id), "missing: the source language must "
+                            "give the text of every entry")
+    if name is None or direction not in ("ltr", "rtl"):
+        return None
+    lines = {dotted(key_path): line for key_path, line in file.lines.items()}
+    return LanguageText(code, name, direction, file.path, is_source, file_reviewed, labels,
+                        leaflets, texts, lines)
+
+
+def _status(check: _Checker, file: YamlFile, key_path: KeyPath, value: Any, default: bool) -> bool:
+    if value is None:
+        return default
+    if value not in ("reviewed", "unreviewed"):
+        check.error(file, key_path, "must be reviewed or unreviewed")
+        return default
+    return value == "reviewed"
+
+
+def _leaflets(
+    check: _Checker, loaded: LoadedProject, entries: dict[str, Entry],
+    languages: dict[str, LanguageText],
+) -> dict[str, Leaflet]:
+    file = loaded.project
+    top = file.data if isinstance(file.data, dict) else {}
+    leaflets = {}
+    for leaflet_id, raw in check.ids(file, ("leaflets",), top.get("leaflets")).items():
+        path = ("leaflets", leaflet_id)
+        raw = check.mapping(file, path, raw,
+                            required=("template", "format", "pages", "languages", "sections"),
+                            optional=("qr",))
+        if raw is None:
+            continue
+        template = check.text(file, (*path, "template"), raw.get("template"))
+        if template is not None and not TEMPLATE_RE.match(template):
+            check.error(file, (*path, "template"), "must be a file name ending in .html, "
+                        "found in the project's templates/ folder or the built-in ones")
+            template = None
+        page_format = PAGE_FORMATS.get(raw.get("format"))
+        if "format" in raw and page_format is None:
+            check.error(file, (*path, "format"), f"unknown page format {raw.get('format')!r} "
+                        f"(known: {', '.join(PAGE_FORMATS)})")
+        pages = raw.get("pages")
+        if "pages" in raw and (not isinstance(pages, int) or isinstance(pages, bool) or pages < 1):
+            check.error(file, (*path, "pages"), "must be a whole number of pages, 1 or more")
+            pages = None
+        leaflet_languages = check.id_list(file, (*path, "languages"), raw.get("languages"))
+        if "languages" in raw and not leaflet_languages:
+            check.error(file, (*path, "languages"), "list at least one language")
+        for index, code in enumerate(leaflet_languages):
+            if code not in loaded.texts:
+                check.error(file, (*path, "languages", index),
+                            f"no language file {TEXT_DIR}/{code}.yaml")
+        sections = _sections(check, file, (*path, "sections"), raw.get("sections"), entries)
+        qr_raw = check.mapping(file, (*path, "qr"), raw.get("qr") or {},
+                               optional=("hotline", "sources")) or {}
+        qr = QrOptions(
+            hotline=check.flag(file, (*path, "qr", "hotline"), qr_raw.get("hotline"), True),
+            sources=check.flag(file, (*path, "qr", "sources"), qr_raw.get("sources"), True),
+        )
+        if None in (template, page_format, pages) or sections is None:
+            continue
+        leaflet = Leaflet(leaflet_id, template, page_format, pages, leaflet_languages,
+                          sections, qr)
+        _check_translations(check, leaflet, languages, loaded.texts)
+        leaflets[leaflet_id] = leaflet
+    return leaflets
+
+
+def _sections(
+    check: _Checker, file: YamlFile, key_path: KeyPath, value: Any, entries: dict[str, Entry],
+) -> tuple[Section, ...] | None:
+    if value is None:
+        return None
+    if not isinstance(value, list) or not value:
+        check.error(file, key_path, "must be a list of sections, each with an id and entries")
+        return None
+    sections = []
+    used: set[str] = set()
+    for index, raw in enumerate(value):
+        path = (*key_path, index)
+        raw = check.mapping(file, path, raw, required=("id", "entries"), optional=("new_page",))
+        if raw is None:
+            continue
+        section_id = raw.get("id")
+        if not isinstance(section_id, str) or not ID_RE.match(section_id):
+            check.error(file, (*path, "id"), "must be an id (lower-case letters, digits, hyphens)")
+            continue
+        entry_ids = check.id_list(file, (*path, "entries"), raw.get("entries"))
+        for entry_index, entry_id in enumerate(entry_ids):
+            if entry_id not in entries:
+                check.error(file, (*path, "entries", entry_index),
+                            f"unknown entry {entry_id!r} (not in {ENTRIES_FILE})")
+            elif entry_id in used:
+                check.error(file, (*path, "entries", entry_index),
+                            f"entry {entry_id!r} is already used in this leaflet")
+            used.add(entry_id)
+        new_page = check.flag(file, (*path, "new_page"), raw.get("new_page"), False)
+        sections.append(Section(section_id, entry_ids, new_page))
+    return tuple(sections)
+
+
+def _check_translations(
+    check: _Checker, leaflet: Leaflet, languages: dict[str, LanguageText],
+    files: dict[str, YamlFile],
+) -> None:
+    """Every language a leaflet is built in must give all the text the leaflet prints."""
+    for code in leaflet.languages:
+        language = languages.get(code)
+        if language is None:
+            continue  # its file is missing or broken, and that is reported already
+        file = files[code]
+        because = f"(leaflet {leaflet.id!r} is built in {code})"
+        text = language.leaflets.get(leaflet.id)
+        if text is None:
+            check.error(file, ("leaflets", leaflet.id), f"missing: the leaflet's title {because}")
+        else:
+            for section in leaflet.sections:
+                if section.id not in text.sections:
+                    check.error(file, ("leaflets", leaflet.id, "sections", section.id),
+                                f"missing: the section heading {because}")
+        for entry_id in leaflet.entry_ids:
+            if entry_id not in language.entries:
+                check.error(file, ("entries", entry_id), f"missing translation {because}")

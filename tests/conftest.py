@@ -1,0 +1,84 @@
+"""Shared fixtures, and readers of PDFs that do not reuse leafletgen's own verify code."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pikepdf
+import pypdfium2
+import pytest
+import yaml
+import zxingcpp
+from click.testing import CliRunner
+
+from leafletgen.cli import cli
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).resolve().parent / "data"
+BUNDLED = REPO / "leaflets"
+
+
+@pytest.fixture
+def small_project(tmp_path: Path) -> Path:
+    """A private copy of tests/data/small that a test may break."""
+    target = tmp_path / "small"
+    shutil.copytree(DATA / "small", target)
+    return target
+
+
+@pytest.fixture
+def run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    """Run the CLI in-process from tmp_path; returns (exit code, stdout, stderr)."""
+    monkeypatch.chdir(tmp_path)
+
+    def invoke(*args: str):
+        result = CliRunner().invoke(cli, [str(a) for a in args])
+        if result.exception and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        return result.exit_code, result.stdout, result.stderr
+
+    return invoke
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def read_yaml(path: Path):
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def pdf_text(path: Path) -> str:
+    """The PDF's text layer, whitespace folded to single spaces."""
+    pdf = pypdfium2.PdfDocument(path)
+    try:
+        text = " ".join(page.get_textpage().get_text_bounded() for page in pdf)
+    finally:
+        pdf.close()
+    return " ".join(text.split())
+
+
+def decode_qr(path: Path, dpi: int = 300) -> list[tuple[int, str]]:
+    """(page, text) of every QR code found on the PDF rasterised at `dpi`."""
+    found = []
+    pdf = pypdfium2.PdfDocument(path)
+    try:
+        for number, page in enumerate(pdf, start=1):
+            image = page.render(scale=dpi / 72).to_pil()
+            found += [(number, code.text) for code in zxingcpp.read_barcodes(image)]
+    finally:
+        pdf.close()
+    return found
+
+
+def page_count(path: Path) -> int:
+    with pikepdf.open(path) as pdf:
+        return len(pdf.pages)
+
+
+def tree_snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file()}

@@ -1,0 +1,161 @@
+"""The whole pipeline on the bundled project, checked from the PDFs themselves."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from conftest import BUNDLED, decode_qr, edit, page_count, pdf_text, read_yaml, tree_snapshot
+from leafletgen.build import BuildOptions, build
+from leafletgen.errors import ContentError
+
+HOTLINE_TEL = "tel:+37060871204"
+HOTLINE_PRINTED = "+370 608 712 04"
+
+
+@pytest.fixture(scope="module")
+def bundled_build(tmp_path_factory) -> Path:
+    output = tmp_path_factory.mktemp("build")
+    build(BuildOptions(BUNDLED, output))
+    return output
+
+
+@pytest.mark.parametrize("lang", ["en", "lt"])
+def test_village_handout_is_built_in_each_language(bundled_build: Path, lang: str):
+    pdf = bundled_build / "village-handout" / f"village-handout.{lang}.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    assert page_count(pdf) == 2
+
+
+@pytest.mark.parametrize("lang", ["en", "lt"])
+def test_hotline_qr_dials_the_hotline(bundled_build: Path, lang: str):
+    codes = decode_qr(bundled_build / "village-handout" / f"village-handout.{lang}.pdf")
+    assert (1, HOTLINE_TEL) in codes
+
+
+@pytest.mark.parametrize("lang", ["en", "lt"])
+def test_every_cited_source_has_a_qr_that_opens_it(bundled_build: Path, lang: str):
+    entries = read_yaml(BUNDLED / "entries.yaml")
+    sources = read_yaml(BUNDLED / "sources.yaml")
+    leaflet = read_yaml(BUNDLED / "project.yaml")["leaflets"]["village-handout"]
+    used = [e for section in leaflet["sections"] for e in section["entries"]]
+    cited = {s for e in used for s in (entries[e] or {}).get("cites", [])}
+    assert cited, "the bundled handout should cite sources"
+    decoded = {text for _, text in
+               decode_qr(bundled_build / "village-handout" / f"village-handout.{lang}.pdf")}
+    assert decoded == {HOTLINE_TEL} | {sources[s]["url"] for s in cited}
+
+
+@pytest.mark.parametrize("lang", ["en", "lt"])
+def test_text_layer_has_hotline_title_and_every_question(bundled_build: Path, lang: str):
+    text = pdf_text(bundled_build / "village-handout" / f"village-handout.{lang}.pdf")
+    content = read_yaml(BUNDLED / "text" / f"{lang}.yaml")
+    assert HOTLINE_PRINTED in text
+    assert content["leaflets"]["village-handout"]["title"] in text
+    leaflet = read_yaml(BUNDLED / "project.yaml")["leaflets"]["village-handout"]
+    for section in leaflet["sections"]:
+        for entry_id in section["entries"]:
+            assert " ".join(content["entries"][entry_id]["question"].split()) in text
+
+
+def test_unreviewed_translation_is_marked_draft_on_every_page(bundled_build: Path):
+    lt = read_yaml(BUNDLED / "text" / "lt.yaml")
+    assert lt["status"] == "unreviewed"
+    mark = lt["labels"]["draft_mark"]
+    pdf_path = bundled_build / "village-handout" / "village-handout.lt.pdf"
+    with pikepdf.open(pdf_path) as pdf:
+        assert "DRAFT" in str(pdf.docinfo.get("/Keywords", ""))
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf_path)
+    pages = [" ".join(page.get_textpage().get_text_bounded().split()) for page in document]
+    document.close()
+    assert all(mark in page for page in pages)
+    english = pdf_text(bundled_build / "village-handout" / "village-handout.en.pdf")
+    assert read_yaml(BUNDLED / "text" / "en.yaml")["labels"]["draft_mark"] not in english
+
+
+def test_manifest_lists_every_output_with_true_sizes_and_hashes(bundled_build: Path):
+    manifest = json.loads((bundled_build / "manifest.json").read_text())
+    records = {(r["leaflet"], r["language"]): r for r in manifest["outputs"]}
+    assert set(records) == {("village-handout", "en"), ("village-handout", "lt")}
+    for record in records.values():
+        data = (bundled_build / record["path"]).read_bytes()
+        assert record["bytes"] == len(data)
+        assert record["sha256"] == hashlib.sha256(data).hexdigest()
+        assert record["pages"] == page_count(bundled_build / record["path"])
+        assert record["warnings"] == []
+    assert records[("village-handout", "lt")]["draft"] is True
+    assert records[("village-handout", "en")]["draft"] is False
+
+
+def test_only_project_fonts_are_embedded(bundled_build: Path):
+    for pdf_path in (bundled_build / "village-handout").glob("*.pdf"):
+        with pikepdf.open(pdf_path) as pdf:
+            names = {str(font.BaseFont).split("+")[-1]
+                     for page in pdf.pages for font in page.Resources.Font.values()}
+        assert names and all(name.startswith("Noto-Sans") for name in names), names
+
+
+def test_same_input_gives_identical_pdfs(bundled_build: Path, tmp_path: Path):
+    build(BuildOptions(BUNDLED, tmp_path, languages=("en",)))
+    name = "village-handout/village-handout.en.pdf"
+    assert (tmp_path / name).read_bytes() == (bundled_build / name).read_bytes()
+
+
+# Verification: a PDF that came out is not yet a correct one.
+
+def test_overflowing_text_fails_the_build_and_keeps_the_previous_output(small_project: Path,
+                                                                        tmp_path: Path):
+    output = tmp_path / "out"
+    build(BuildOptions(small_project, output))
+    before = tree_snapshot(output)
+    edit(small_project / "text" / "en.yaml", "answer: No, under Article 291 part 2.",
+         "answer: " + "A much longer answer that will not fit. " * 50)
+    with pytest.raises(ContentError) as caught:
+        build(BuildOptions(small_project, output))
+    assert [str(p) for p in caught.value.problems] == [
+        "card/card.en.pdf: has 2 pages where its format has 1: the text overflows by 1 page"]
+    assert tree_snapshot(output) == before
+
+
+def test_a_template_that_hides_the_qr_fails_the_build(small_project: Path, tmp_path: Path):
+    # A user's template overrides the built-in one and breaks the hotline QR code.
+    (small_project / "templates").mkdir()
+    (small_project / "templates" / "hotline-panel.html").write_text(
+        '<p class="hotline-number">{{ hotline.display }}</p>', encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        build(BuildOptions(small_project, tmp_path / "out", languages=("en",)))
+    assert [str(p) for p in caught.value.problems] == [
+        "card/card.en.pdf: the hotline QR code for 'tel:+37060871204' does not decode from "
+        "the PDF at 300 dpi"]
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_template_cannot_pull_in_files_from_outside_the_project(small_project: Path,
+                                                                  tmp_path: Path):
+    secret = tmp_path / "case-file.txt"
+    secret.write_text("private", encoding="utf-8")
+    (small_project / "templates").mkdir()
+    (small_project / "templates" / "sources-panel.html").write_text(
+        f'<img src="{secret.as_uri()}" alt="x"><a rel="attachment" href="{secret.as_uri()}">a</a>',
+        encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        build(BuildOptions(small_project, tmp_path / "out", languages=("en",)))
+    messages = [str(p) for p in caught.value.problems]
+    assert (f"card/card.en.pdf: WeasyPrint: refused to fetch {secret.as_uri()}: outside the "
+            "project's and leafletgen's folders") in messages
+
+
+def test_a_character_no_font_has_is_reported_before_rendering(small_project: Path,
+                                                              tmp_path: Path):
+    edit(small_project / "text" / "lt.yaml", "answer: Taip.", "answer: Taip ✈ taip.")
+    with pytest.raises(ContentError) as caught:
+        build(BuildOptions(small_project, tmp_path / "out"))
+    assert [str(p) for p in caught.value.problems] == [
+        f"{small_project / 'text' / 'lt.yaml'}:23: entries.help.answer: no font covers '✈' "
+        "(U+2708 AIRPLANE); add a font that has it to the project's fonts/ folder"]
