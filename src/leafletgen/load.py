@@ -72,8 +72,10 @@ def load_yaml(path: Path) -> YamlFile:
             message = error.problem or "syntax error"
             if error.context:
                 message = f"{error.context}, {message}"
-            hint = " (use spaces, not tabs, to indent)" if "\t" in message or "tab" in message else ""
-            raise ContentError(Problem(path, line, "", f"YAML syntax error: {message}{hint}")) from None
+            hint = " (use spaces, not tabs, to indent)" if "'\\t'" in message else ""
+            raise ContentError(
+                Problem(path, line, "", f"YAML syntax error: {message}{hint}")
+            ) from None
         except yaml.YAMLError as error:
             raise ContentError(Problem(path, None, "", f"YAML error: {error}")) from None
         if root is None:
@@ -126,7 +128,8 @@ class _Builder:
             return self.loader.construct_object(node, deep=True)
         except yaml.YAMLError as error:
             self.problems.append(
-                Problem(self.path, node.start_mark.line + 1, dotted(key_path), f"bad value: {error}")
+                Problem(self.path, node.start_mark.line + 1, dotted(key_path),
+                        f"bad value: {error}")
             )
             return None
 
@@ -135,7 +138,8 @@ class _Builder:
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + 1
             if not isinstance(key_node, yaml.ScalarNode):
-                self.problems.append(Problem(self.path, line, dotted(key_path), "keys must be plain text"))
+                self.problems.append(
+                    Problem(self.path, line, dotted(key_path), "keys must be plain text"))
                 continue
             if key_node.tag == "tag:yaml.org,2002:merge":
                 self.problems.append(

@@ -6,7 +6,8 @@ import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
 
-RTL_LANGUAGES = frozenset({"ar", "arz", "ckb", "dv", "fa", "he", "prs", "ps", "sd", "ug", "ur", "yi"})
+RTL_LANGUAGES = frozenset(
+    {"ar", "arz", "ckb", "dv", "fa", "he", "prs", "ps", "sd", "ug", "ur", "yi"})
 
 
 @dataclass(frozen=True)

@@ -82,7 +82,7 @@ class Renderer:
                                 time.perf_counter() - started)
 
 
-def _ProjectFetcher(weasyprint, allowed_roots: tuple[Path, ...]):  # noqa: N802 (a factory)
+def _ProjectFetcher(weasyprint, allowed_roots: tuple[Path, ...]):
     """A URL fetcher that serves only regular files inside the allowed folders, and data: URIs
     that leafletgen itself writes (QR codes); it refuses the network and everything else."""
 

@@ -182,7 +182,11 @@ def validate(loaded: LoadedProject) -> Project:
     check = _Checker()
     organisation = _organisation(check, loaded.project)
     sources = _sources(check, loaded.sources)
-    entries = _entries(check, loaded.entries, sources)
+    # Ids that are declared count as known even when their details are broken, so one
+    # mistake is reported once, not again at every place that uses the id.
+    declared_sources = set(loaded.sources.data) if loaded.sources and isinstance(
+        loaded.sources.data, dict) else set()
+    entries = _entries(check, loaded.entries, declared_sources)
     source_language = organisation.source_language if organisation else None
     languages = {
         code: language
@@ -269,7 +273,7 @@ def _sources(check: _Checker, file: YamlFile | None) -> dict[str, Source]:
     return sources
 
 
-def _entries(check: _Checker, file: YamlFile, sources: dict[str, Source]) -> dict[str, Entry]:
+def _entries(check: _Checker, file: YamlFile, sources: set[str]) -> dict[str, Entry]:
     entries = {}
     for entry_id, raw in check.ids(file, (), file.data).items():
         path = (entry_id,)
@@ -322,10 +326,10 @@ def _language(
         if raw is None:
             continue
         title = check.text(file, (*path, "title"), raw.get("title"))
-        subtitle = check.text(file, (*path, "subtitle"), raw.get("subtitle", "")) if raw.get(
-            "subtitle") is not None else ""
+        subtitle = check.text(file, (*path, "subtitle"), raw.get("subtitle"))
         headings = {}
-        for section_id, heading in check.ids(file, (*path, "sections"), raw.get("sections")).items():
+        raw_sections = check.ids(file, (*path, "sections"), raw.get("sections"))
+        for section_id, heading in raw_sections.items():
             if (text := check.text(file, (*path, "sections", section_id), heading)) is not None:
                 headings[section_id] = text
         if title is not None:
@@ -416,7 +420,7 @@ def _leaflets(
             continue
         leaflet = Leaflet(leaflet_id, template, page_format, pages, leaflet_languages,
                           sections, qr)
-        _check_translations(check, leaflet, languages, loaded.texts)
+        _check_translations(check, leaflet, entries, languages, loaded.texts)
         leaflets[leaflet_id] = leaflet
     return leaflets
 
@@ -455,8 +459,8 @@ def _sections(
 
 
 def _check_translations(
-    check: _Checker, leaflet: Leaflet, languages: dict[str, LanguageText],
-    files: dict[str, YamlFile],
+    check: _Checker, leaflet: Leaflet, entries: dict[str, Entry],
+    languages: dict[str, LanguageText], files: dict[str, YamlFile],
 ) -> None:
     """Every language a leaflet is built in must give all the text the leaflet prints."""
     for code in leaflet.languages:
@@ -474,5 +478,5 @@ def _check_translations(
                     check.error(file, ("leaflets", leaflet.id, "sections", section.id),
                                 f"missing: the section heading {because}")
         for entry_id in leaflet.entry_ids:
-            if entry_id not in language.entries:
+            if entry_id in entries and entry_id not in language.entries:
                 check.error(file, ("entries", entry_id), f"missing translation {because}")

@@ -1,0 +1,73 @@
+"""The CLI as option parsing and exit codes; the pipeline itself is tested without it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import decode_qr, edit, page_count
+
+
+def test_build_writes_the_documented_paths(run, small_project: Path, tmp_path: Path):
+    code, stdout, stderr = run("build", "--project", small_project, "--output", "out")
+    assert code == 0, stderr
+    assert stdout.startswith("built 2 PDF(s) in ")
+    assert "[1/2] card/card.en.pdf: 1 page(s)" in stderr  # progress
+    assert "draft: out/card/card.lt.pdf: lt: unreviewed labels and titles" in stderr
+    assert sorted(p.relative_to(tmp_path / "out").as_posix()
+                  for p in (tmp_path / "out").rglob("*")) == [
+        "card", "card/card.en.pdf", "card/card.lt.pdf", "manifest.json"]
+
+
+def test_lang_and_leaflet_select_and_the_manifest_keeps_the_rest(run, small_project: Path,
+                                                                 tmp_path: Path):
+    assert run("build", "-p", small_project, "-o", "out")[0] == 0
+    code, _, stderr = run("build", "-p", small_project, "-o", "out", "--lang", "lt",
+                          "--leaflet", "card")
+    assert code == 0, stderr
+    assert "[1/1] card/card.lt.pdf" in stderr
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert [(r["leaflet"], r["language"]) for r in manifest["outputs"]] == [
+        ("card", "en"), ("card", "lt")]
+
+
+def test_usage_errors_exit_2(run, small_project: Path):
+    code, _, stderr = run("build", "-p", small_project, "--lang", "xx")
+    assert code == 2
+    assert "no leaflet is made in 'xx' (languages: en, lt)" in stderr
+    code, _, stderr = run("build", "-p", small_project, "--leaflet", "poster")
+    assert code == 2
+    assert "no leaflet 'poster' in the project (it has: card)" in stderr
+    assert run("build", "--no-such-option")[0] == 2
+
+
+def test_content_errors_exit_1_and_build_nothing(run, small_project: Path, tmp_path: Path):
+    edit(small_project / "project.yaml", "format: A5", "format: A3")
+    code, stdout, stderr = run("build", "-p", small_project, "-o", "out")
+    assert (code, stdout) == (1, "")
+    assert stderr == ("error: 1 problem found:\n  small/project.yaml:10: leaflets.card.format: "
+                      "unknown page format 'A3' (known: A4, A5, A6, DL)\n")
+    assert not (tmp_path / "out").exists()
+
+
+def test_list_shows_leaflets_languages_and_review_state(run, small_project: Path):
+    code, stdout, _ = run("list", "-p", small_project)
+    assert code == 0
+    assert stdout.splitlines() == [
+        "card  (A5, 1 page(s), template handout.html)",
+        "  en       English          source",
+        "  lt       Lietuvių         draft: unreviewed translation",
+    ]
+
+
+def test_init_makes_a_project_that_builds(run, tmp_path: Path):
+    code, stdout, _ = run("init", "fresh")
+    assert code == 0
+    assert "leafletgen build --project fresh" in stdout
+    code, _, stderr = run("build", "-p", "fresh", "-o", "fresh-out")
+    assert code == 0, stderr
+    pdf = tmp_path / "fresh-out" / "first-leaflet" / "first-leaflet.en.pdf"
+    assert page_count(pdf) == 1
+    assert {text for _, text in decode_qr(pdf)} == {"tel:+37060000000",
+                                                     "https://example.org/source"}
+    assert run("init", "fresh")[0] == 1  # never overwrites a folder in use

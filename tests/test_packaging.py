@@ -1,0 +1,47 @@
+"""An installed wheel carries the built-in templates and fonts, and builds without a checkout."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+from conftest import REPO, decode_qr
+
+
+def test_wheel_builds_a_project_away_from_the_checkout(tmp_path: Path):
+    wheels = tmp_path / "wheels"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+                    "--quiet", "--wheel-dir", wheels, REPO], check=True)
+    [wheel] = wheels.glob("leafletgen-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for required in ("leafletgen/templates/handout.html", "leafletgen/templates/leaflet.css",
+                     "leafletgen/fonts/NotoSans-Regular.ttf", "leafletgen/fonts/OFL.txt",
+                     "leafletgen/starter/project.yaml"):
+        assert required in names
+
+    site = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--quiet",
+                    "--target", site, wheel], check=True)
+    # Run from an unrelated folder with only the installed copy on the path.
+    work = tmp_path / "elsewhere"
+    work.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    run = [sys.executable, "-m", "leafletgen"]
+    subprocess.run([*run, "init", "project"], cwd=work, env=env, check=True)
+    done = subprocess.run([*run, "build", "-p", "project", "-o", "out"], cwd=work, env=env,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    probe = subprocess.run([sys.executable, "-c", "import leafletgen; print(leafletgen.__file__)"],
+                           cwd=work, env=env, capture_output=True, text=True, check=True)
+    assert probe.stdout.startswith(str(site))
+    pdf = work / "out" / "first-leaflet" / "first-leaflet.en.pdf"
+    assert (1, "tel:+37060000000") in decode_qr(pdf)
+
+
+def test_lint():
+    done = subprocess.run([sys.executable, "-m", "ruff", "check", "src", "tests"], cwd=REPO,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr

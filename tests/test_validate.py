@@ -1,0 +1,90 @@
+"""Broken projects: every problem reported at once, with file, line and key, exit code 1."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import edit
+
+
+def problems(run, project: Path) -> list[str]:
+    code, stdout, stderr = run("check", "--project", project)
+    assert code == 1, stdout + stderr
+    assert "Traceback" not in stderr
+    lines = stderr.splitlines()
+    assert lines[0].startswith("error: ")
+    return [line.strip() for line in lines[1:]]
+
+
+def test_the_fixture_project_is_valid(run, small_project: Path):
+    code, stdout, _ = run("check", "--project", small_project)
+    assert (code, stdout) == (0, "ok: 1 leaflet(s), 2 language(s), 2 PDF(s) to build\n")
+
+
+def test_yaml_syntax_error(run, small_project: Path):
+    edit(small_project / "text" / "lt.yaml", "  help:\n", "  help: [\n")
+    assert problems(run, small_project) == [
+        "small/text/lt.yaml:22: YAML syntax error: while parsing a flow sequence, "
+        "expected ',' or ']', but got '?'"]
+
+
+def test_unknown_key(run, small_project: Path):
+    edit(small_project / "project.yaml", "    pages: 1\n", "    pages: 1\n    colour: red\n")
+    assert problems(run, small_project) == [
+        "small/project.yaml:12: leaflets.card.colour: unknown key (allowed here: format, "
+        "languages, pages, qr, sections, template)"]
+
+
+def test_missing_translation(run, small_project: Path):
+    edit(small_project / "text" / "lt.yaml",
+         "  help:\n    question: Ar galiu padėti?\n    answer: Taip.\n", "")
+    assert problems(run, small_project) == [
+        "small/text/lt.yaml:17: entries.help: missing translation (leaflet 'card' is built in lt)"]
+
+
+def test_unknown_source(run, small_project: Path):
+    edit(small_project / "entries.yaml", "cites: [code]", "cites: [code, penal-code]")
+    assert problems(run, small_project) == [
+        "small/entries.yaml:2: legal.cites[1]: cites unknown source 'penal-code' (not in "
+        "sources.yaml)"]
+
+
+def test_every_problem_in_every_file_at_once(run, small_project: Path):
+    edit(small_project / "project.yaml", '"+370 608 712 04"', '"608 712 04"')
+    edit(small_project / "project.yaml", "https://example.org", "javascript:alert(1)")
+    edit(small_project / "sources.yaml", "date: 2000-09-26", "date: last year")
+    edit(small_project / "text" / "en.yaml", "  draft_mark: DRAFT\n", "")
+    edit(small_project / "text" / "lt.yaml", "status: unreviewed", "status: done")
+    assert problems(run, small_project) == [
+        "small/project.yaml:3: organisation.website: not a web address: 'javascript:alert(1)' "
+        "(expected https://...)",
+        "small/project.yaml:4: organisation.hotline: not an international phone number: "
+        "'608 712 04' (expected + country code and digits, e.g. \"+370 608 712 04\")",
+        "small/sources.yaml:4: code.date: must be a date written as YYYY-MM-DD",
+        "small/text/en.yaml:3: labels: missing key 'draft_mark'",
+        "small/text/lt.yaml:3: status: must be reviewed or unreviewed",
+    ]
+
+
+def test_duplicate_key_is_not_silently_dropped(run, small_project: Path):
+    edit(small_project / "text" / "en.yaml", "  help:\n", "  legal:\n    question: Again?\n"
+         "    answer: Again.\n  help:\n")
+    assert problems(run, small_project) == [
+        "small/text/en.yaml:20: entries.legal: duplicate key (first given on line 17)"]
+
+
+def test_unknown_entry_and_language_in_a_leaflet(run, small_project: Path):
+    edit(small_project / "project.yaml", "languages: [en, lt]", "languages: [en, lt, pl]")
+    edit(small_project / "project.yaml", "entries: [legal, help]", "entries: [legal, hepl]")
+    assert problems(run, small_project) == [
+        "small/project.yaml:12: leaflets.card.languages[2]: no language file text/pl.yaml",
+        "small/project.yaml:15: leaflets.card.sections[0].entries[1]: unknown entry 'hepl' "
+        "(not in entries.yaml)",
+    ]
+
+
+def test_not_a_project(run, tmp_path: Path):
+    (tmp_path / "empty").mkdir()
+    assert problems(run, tmp_path / "empty") == [
+        "empty/project.yaml: missing: this folder is not a leafletgen project (run "
+        "`leafletgen init DIR` to start one)"]
