@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from leafletgen.build import check, select, BuildOptions
+from leafletgen.build import BuildOptions, check, select
 from leafletgen.compose import compose, make_environment
 from leafletgen.fonts import IsolatedFontconfig
 from leafletgen.resources import PACKAGE_DIR, builtin_dir

@@ -9,12 +9,15 @@ from __future__ import annotations
 import shutil
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
 from . import __version__
 from .build import BuildOptions, SelectionError, build, check
+from .compose import draft_reasons
 from .errors import ContentError, display_path
+from .model import Project
 from .resources import starter_dir
 
 PROJECT_OPTION = click.option(
@@ -23,7 +26,7 @@ PROJECT_OPTION = click.option(
 )
 
 
-def _fail(error: ContentError) -> None:
+def _fail(error: ContentError) -> NoReturn:
     count = len(error.problems)
     click.echo(f"error: {count} problem{'s' if count != 1 else ''} found:", err=True)
     for problem in error.problems:
@@ -67,14 +70,18 @@ def build_command(project_dir: Path, output_dir: Path, languages: tuple[str, ...
                f"{display_path(output_dir)}/ ({len(drafts)} draft(s))")
 
 
+def _checked(project_dir: Path) -> Project:
+    try:
+        return check(project_dir)[0]
+    except ContentError as error:
+        _fail(error)
+
+
 @cli.command("check")
 @PROJECT_OPTION
 def check_command(project_dir: Path) -> None:
     """Validate the project without rendering anything."""
-    try:
-        project, _fonts = check(project_dir)
-    except ContentError as error:
-        _fail(error)
+    project = _checked(project_dir)
     pairs = sum(len(leaflet.languages) for leaflet in project.leaflets.values())
     click.echo(f"ok: {len(project.leaflets)} leaflet(s), {len(project.languages)} language(s), "
                f"{pairs} PDF(s) to build")
@@ -84,10 +91,7 @@ def check_command(project_dir: Path) -> None:
 @PROJECT_OPTION
 def list_command(project_dir: Path) -> None:
     """List the leaflets and the languages each is made in."""
-    try:
-        project, _fonts = check(project_dir)
-    except ContentError as error:
-        _fail(error)
+    project = _checked(project_dir)
     for leaflet in project.leaflets.values():
         click.echo(f"{leaflet.id}  ({leaflet.format.name}, {leaflet.pages} page(s), "
                    f"template {leaflet.template})")
@@ -95,9 +99,7 @@ def list_command(project_dir: Path) -> None:
             language = project.languages[code]
             if language.is_source:
                 state = "source"
-            elif not language.reviewed or any(
-                not language.entries[e].reviewed for e in leaflet.entry_ids
-            ):
+            elif draft_reasons(project, leaflet, code):
                 state = "draft: unreviewed translation"
             else:
                 state = "reviewed"

@@ -106,7 +106,7 @@ def compose(
         sections.append({"id": section.id, "heading": texts.sections[section.id],
                          "new_page": section.new_page, "entries": entries})
 
-    draft_reasons = _draft_reasons(project, leaflet, language_code)
+    reasons = draft_reasons(project, leaflet, language_code)
     context = {
         "organisation": organisation,
         "hotline": hotline,
@@ -123,7 +123,7 @@ def compose(
              "qr": source_qrs[source_numbers[s.id] - 1] if source_qrs else None}
             for s in sources
         ],
-        "draft": bool(draft_reasons),
+        "draft": bool(reasons),
     }
     try:
         template = environment.get_template(leaflet.template)
@@ -151,7 +151,7 @@ def compose(
         pages=leaflet.pages,
         qr_codes=tuple(q for q in [hotline_qr, *source_qrs] if q is not None),
         expected_text=tuple(expected),
-        draft_reasons=draft_reasons,
+        draft_reasons=reasons,
     )
 
 
@@ -167,7 +167,7 @@ def answer_blocks(answer: str) -> list[Block]:
     return blocks
 
 
-def _draft_reasons(project: Project, leaflet: Leaflet, language_code: str) -> tuple[str, ...]:
+def draft_reasons(project: Project, leaflet: Leaflet, language_code: str) -> tuple[str, ...]:
     """Why this leaflet in this language must not go to print yet (empty when it may)."""
     language = project.languages[language_code]
     if language.is_source:
