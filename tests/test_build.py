@@ -159,3 +159,38 @@ def test_a_character_no_font_has_is_reported_before_rendering(small_project: Pat
     assert [str(p) for p in caught.value.problems] == [
         f"{small_project / 'text' / 'lt.yaml'}:23: entries.help.answer: no font covers '✈' "
         "(U+2708 AIRPLANE); add a font that has it to the project's fonts/ folder"]
+
+
+def test_each_qr_has_alternative_text_in_the_tagged_pdf(bundled_build: Path):
+    labels = read_yaml(BUNDLED / "text" / "en.yaml")["labels"]
+    with pikepdf.open(bundled_build / "village-handout" / "village-handout.en.pdf") as pdf:
+        assert str(pdf.Root.Lang) == "en"
+        alts = []
+
+        def walk(node):
+            if isinstance(node, pikepdf.Dictionary):
+                if "/Alt" in node:
+                    alts.append(str(node.Alt))
+                if "/K" in node:
+                    walk(node.K)
+            elif isinstance(node, pikepdf.Array):
+                for child in node:
+                    walk(child)
+
+        walk(pdf.Root.StructTreeRoot)
+    assert alts[0] == f"{labels['hotline_qr_alt']} {HOTLINE_PRINTED}"
+    assert len(alts) == 6
+    assert all(alt.startswith(labels["source_qr_alt"]) for alt in alts[1:])
+
+
+def test_content_is_printed_as_text_never_run_as_markup_or_template(small_project: Path,
+                                                                    tmp_path: Path):
+    hostile = "Yes {{ 7 * 7 }} {% raw %} <b>bold</b> <script>x()</script> <img src=x>"
+    edit(small_project / "text" / "en.yaml", "answer: |\n      Yes.",
+         f"answer: |\n      {hostile}")
+    edit(small_project / "text" / "en.yaml", "  website_label: More",
+         '  website_label: "More\\" } body { display: none } </style><i>"')
+    build(BuildOptions(small_project, tmp_path / "out", languages=("en",)))
+    text = pdf_text(tmp_path / "out" / "card" / "card.en.pdf")
+    assert hostile in text
+    assert 'More" } body { display: none } </style><i>: https://example.org' in text
