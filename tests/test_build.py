@@ -194,3 +194,23 @@ def test_content_is_printed_as_text_never_run_as_markup_or_template(small_projec
     text = pdf_text(tmp_path / "out" / "card" / "card.en.pdf")
     assert hostile in text
     assert 'More" } body { display: none } </style><i>: https://example.org' in text
+
+
+def test_weasyprint_warnings_are_reported_and_fail_under_strict(small_project: Path,
+                                                                tmp_path: Path):
+    (small_project / "templates").mkdir()
+    (small_project / "templates" / "entry.html").write_text(
+        '<h3 class="question" style="colour: red">{{ entry.question }}</h3>', encoding="utf-8")
+    options = BuildOptions(small_project, tmp_path / "out", languages=("en",))
+    result = build(options)
+    [output] = result.outputs
+    assert output.warnings and all("colour" in w for w in output.warnings)
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert manifest["outputs"][0]["warnings"] == list(output.warnings)
+
+    before = tree_snapshot(tmp_path / "out")
+    with pytest.raises(ContentError) as caught:
+        build(BuildOptions(small_project, tmp_path / "out", languages=("en",), strict=True))
+    assert all(str(p).startswith("card/card.en.pdf: WeasyPrint: Ignored `colour: red`")
+               for p in caught.value.problems)
+    assert tree_snapshot(tmp_path / "out") == before
