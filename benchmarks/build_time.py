@@ -15,10 +15,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from leafletgen.build import BuildOptions, check, select
+from leafletgen.build import BuildOptions, check, resource_roots, select
 from leafletgen.compose import compose, make_environment
 from leafletgen.fonts import IsolatedFontconfig
-from leafletgen.resources import PACKAGE_DIR, builtin_dir
 
 
 def timed(function, *args):
@@ -55,9 +54,8 @@ def main() -> None:
     from leafletgen.render import Renderer
     from leafletgen.verify import verify
 
-    roots = (project.root, builtin_dir("templates"), builtin_dir("fonts"), PACKAGE_DIR)
     with IsolatedFontconfig(fonts.folders):
-        renderer = Renderer(roots)
+        renderer = Renderer(resource_roots(project))
         rows.append(("font subsetter", renderer.subsetter()))
         for leaflet, code in pairs:
             composed, compose_s = timed(compose, project, leaflet, code, environment)

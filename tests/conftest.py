@@ -51,14 +51,18 @@ def read_yaml(path: Path):
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
-def pdf_text(path: Path) -> str:
-    """The PDF's text layer, whitespace folded to single spaces."""
+def page_texts(path: Path) -> list[str]:
+    """Each page's text layer, whitespace folded to single spaces."""
     pdf = pypdfium2.PdfDocument(path)
     try:
-        text = " ".join(page.get_textpage().get_text_bounded() for page in pdf)
+        return [" ".join(page.get_textpage().get_text_bounded().split()) for page in pdf]
     finally:
         pdf.close()
-    return " ".join(text.split())
+
+
+def pdf_text(path: Path) -> str:
+    """The whole PDF's text layer, whitespace folded to single spaces."""
+    return " ".join(page_texts(path))
 
 
 def decode_qr(path: Path, dpi: int = 300) -> list[tuple[int, str]]:

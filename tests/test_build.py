@@ -9,7 +9,16 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from conftest import BUNDLED, decode_qr, edit, page_count, pdf_text, read_yaml, tree_snapshot
+from conftest import (
+    BUNDLED,
+    decode_qr,
+    edit,
+    page_count,
+    page_texts,
+    pdf_text,
+    read_yaml,
+    tree_snapshot,
+)
 from leafletgen.build import BuildOptions, build
 from leafletgen.errors import ContentError
 
@@ -69,11 +78,8 @@ def test_unreviewed_translation_is_marked_draft_on_every_page(bundled_build: Pat
     pdf_path = bundled_build / "village-handout" / "village-handout.lt.pdf"
     with pikepdf.open(pdf_path) as pdf:
         assert "DRAFT" in str(pdf.docinfo.get("/Keywords", ""))
-    import pypdfium2
-
-    document = pypdfium2.PdfDocument(pdf_path)
-    pages = [" ".join(page.get_textpage().get_text_bounded().split()) for page in document]
-    document.close()
+    pages = page_texts(pdf_path)
+    assert len(pages) == 2
     assert all(mark in page for page in pages)
     english = pdf_text(bundled_build / "village-handout" / "village-handout.en.pdf")
     assert read_yaml(BUNDLED / "text" / "en.yaml")["labels"]["draft_mark"] not in english

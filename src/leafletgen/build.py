@@ -101,6 +101,11 @@ def select(project: Project, options: BuildOptions) -> list[tuple[Leaflet, str]]
     return pairs
 
 
+def resource_roots(project: Project) -> tuple[Path, ...]:
+    """The only folders a document may load files from: the project's and leafletgen's."""
+    return (project.root, builtin_dir("templates"), builtin_dir("fonts"), PACKAGE_DIR)
+
+
 def build(options: BuildOptions, report: Reporter = lambda message: None) -> BuildResult:
     started = time.perf_counter()
     project, fonts = check(options.project_dir)
@@ -112,10 +117,9 @@ def build(options: BuildOptions, report: Reporter = lambda message: None) -> Bui
     # Imported late: WeasyPrint takes half a second to import, and `check` never needs it.
     from .render import Renderer
 
-    allowed_roots = (project.root, builtin_dir("templates"), builtin_dir("fonts"), PACKAGE_DIR)
     result = BuildResult()
     with IsolatedFontconfig(fonts.folders):
-        renderer = Renderer(allowed_roots)
+        renderer = Renderer(resource_roots(project))
         result.subsetter = renderer.subsetter()
         if result.subsetter != "harfbuzz":
             report("warning: libharfbuzz-subset0 is missing, so fonts are subset by the slow "
