@@ -163,8 +163,9 @@ def test_a_character_no_font_has_is_reported_before_rendering(small_project: Pat
     with pytest.raises(ContentError) as caught:
         build(BuildOptions(small_project, tmp_path / "out"))
     assert [str(p) for p in caught.value.problems] == [
-        f"{small_project / 'text' / 'lt.yaml'}:23: entries.help.answer: no font covers '✈' "
-        "(U+2708 AIRPLANE); add a font that has it to the project's fonts/ folder"]
+        f"{small_project / 'text' / 'lt.yaml'}:23: entries.help.answer: no font for lt "
+        "(Noto Sans) covers '✈' (U+2708 AIRPLANE); add a font that has it to the project's "
+        "fonts/ folder and name it in project.yaml under fonts.lt"]
 
 
 def test_each_qr_has_alternative_text_in_the_tagged_pdf(bundled_build: Path):

@@ -15,7 +15,7 @@ from pathlib import Path
 from . import __version__
 from .compose import ComposedDocument, compose, make_environment
 from .errors import ContentError, ProblemList
-from .fonts import FontSet, IsolatedFontconfig, coverage_problems, load_fonts
+from .fonts import FontSet, IsolatedFontconfig, coverage_problems, load_fonts, stack_problems
 from .model import Leaflet, Project
 from .resources import PACKAGE_DIR, builtin_dir
 from .validate import load_project, validate
@@ -196,8 +196,10 @@ def check(project_dir: Path) -> tuple[Project, FontSet]:
     """Stages 1 and 2 and the glyph check: everything `build` verifies before rendering."""
     project = validate(load_project(project_dir))
     fonts = load_fonts(project.font_dirs)
-    problems = [p for leaflet in project.leaflets.values()
-                for p in coverage_problems(project, leaflet, fonts)]
+    problems = stack_problems(project, fonts)
+    if not problems:  # coverage means nothing while a stack names a missing font
+        problems = [p for leaflet in project.leaflets.values()
+                    for p in coverage_problems(project, leaflet, fonts)]
     if problems:
         raise ContentError(problems)
     return project, fonts

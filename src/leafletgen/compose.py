@@ -12,8 +12,10 @@ from pathlib import Path
 import jinja2
 import markupsafe
 
+from .bidi import isolate_html, isolate_plain
 from .errors import ContentError, Problem
-from .model import Leaflet, Project
+from .localise import format_date, format_number, format_percentage
+from .model import LanguageText, Leaflet, Project
 from .qr import QrCode, make_qr
 from .validate import PROJECT_FILE
 
@@ -43,6 +45,8 @@ class ComposedDocument:
     qr_codes: tuple[QrCode, ...]
     expected_text: tuple[str, ...]  # must appear, in this form, in the PDF's text layer
     draft_reasons: tuple[str, ...]
+    direction: str = "ltr"  # of the document's main language
+    hotline: str = ""  # as printed: it must read left to right wherever it stands
 
     @property
     def is_draft(self) -> bool:
@@ -59,17 +63,50 @@ def make_environment(project: Project) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    environment.filters["css_string"] = css_string
+    environment.filters.update({
+        "css_string": css_string,
+        "bidi": bidi,
+        "number": _localised(format_number),
+        "percent": _localised(format_percentage),
+        "date": _localised(format_date),
+    })
     return environment
 
 
-def css_string(value: object) -> markupsafe.Markup:
-    """A quoted CSS string for `content:` in a stylesheet. HTML escaping is wrong there, and
+@jinja2.pass_context
+def bidi(context: jinja2.runtime.Context, value: object, direction: str | None = None,
+         ) -> markupsafe.Markup:
+    """Content text for HTML, with every run that reads the other way isolated: use it on
+    all text a template prints. `direction` is the surrounding text's, by default the
+    document's."""
+    return isolate_html(str(value), direction or context["direction"])
+
+
+@jinja2.pass_context
+def css_string(context: jinja2.runtime.Context, value: object, direction: str | None = None,
+               ) -> markupsafe.Markup:
+    """A quoted CSS string for `content:` in a stylesheet, its opposite-direction runs
+    between Unicode isolates (margin boxes take no markup). HTML escaping is wrong there, and
     a quote or `</style>` in a label must not end the string or the element: every character
     but letters and digits becomes a CSS escape. (Spaces too: CSS swallows one space after
     an escape.)"""
-    escaped = "".join(ch if ch.isalnum() else f"\\{ord(ch):06x}" for ch in str(value))
+    text = isolate_plain(str(value), direction or context.get("direction", "ltr"))
+    escaped = "".join(ch if ch.isalnum() else f"\\{ord(ch):06x}" for ch in text)
     return markupsafe.Markup(f'"{escaped}"')
+
+
+def _localised(formatter):
+    @jinja2.pass_context
+    def localised_filter(context: jinja2.runtime.Context, value, language: str | None = None):
+        return formatter(value, language or context["language"].code)
+    return localised_filter
+
+
+def font_family(families: tuple[str, ...]) -> markupsafe.Markup:
+    """A CSS font-family list from family names, each safely quoted."""
+    return markupsafe.Markup(", ".join(
+        "\"" + "".join(ch if ch.isalnum() or ch == " " else f"\\{ord(ch):06x} " for ch in f)
+        + "\"" for f in families))
 
 
 def compose(
@@ -78,6 +115,7 @@ def compose(
     language = project.languages[language_code]
     texts = language.leaflets[leaflet.id]
     labels = language.labels
+    companion = project.languages[leaflet.companion] if leaflet.companion else None
     organisation = project.organisation
     hotline = organisation.hotline
 
@@ -92,22 +130,18 @@ def compose(
                          f"{labels['hotline_qr_alt']} {hotline.display}", HOTLINE_QR_MM) \
         if leaflet.qr.hotline else None
 
-    sections = []
-    for section in leaflet.sections:
-        entries = []
-        for entry_id in section.entries:
-            text = language.entries[entry_id]
-            entries.append({
-                "id": entry_id,
-                "question": text.question,
-                "blocks": answer_blocks(text.answer),
-                "cites": [source_numbers[s] for s in project.entries[entry_id].cites],
-            })
-        sections.append({"id": section.id, "heading": texts.sections[section.id],
-                         "new_page": section.new_page, "entries": entries})
-
+    view = _language_view(project, leaflet, language, source_numbers)
+    sections = view["sections"]
     reasons = draft_reasons(project, leaflet, language_code)
     context = {
+        # The document's direction, for the `bidi` filter and for mirroring page furniture:
+        # `start` is the side a line begins on, `end` the other.
+        "direction": language.direction,
+        "start": "right" if language.rtl else "left",
+        "end": "left" if language.rtl else "right",
+        "font_family": view["font_family"],
+        "companion": _language_view(project, leaflet, companion, source_numbers)
+        if companion else None,
         "organisation": organisation,
         "hotline": hotline,
         "hotline_qr": hotline_qr,
@@ -141,6 +175,9 @@ def compose(
 
     expected = [hotline.display, texts.title]
     expected += [entry["question"] for section in sections for entry in section["entries"]]
+    if companion:
+        expected += [entry["question"] for section in context["companion"]["sections"]
+                     for entry in section["entries"]]
     return ComposedDocument(
         leaflet_id=leaflet.id,
         language=language_code,
@@ -152,7 +189,38 @@ def compose(
         qr_codes=tuple(q for q in [hotline_qr, *source_qrs] if q is not None),
         expected_text=tuple(expected),
         draft_reasons=reasons,
+        direction=language.direction,
+        hotline=hotline.display,
     )
+
+
+def _language_view(project: Project, leaflet: Leaflet, language: LanguageText,
+                   source_numbers: dict[str, int]) -> dict:
+    """A leaflet's text in one language, shaped for templates."""
+    texts = language.leaflets[leaflet.id]
+    sections = []
+    for section in leaflet.sections:
+        entries = []
+        for entry_id in section.entries:
+            text = language.entries[entry_id]
+            entries.append({
+                "id": entry_id,
+                "question": text.question,
+                "blocks": answer_blocks(text.answer),
+                "cites": [source_numbers[s] for s in project.entries[entry_id].cites],
+            })
+        sections.append({"id": section.id, "heading": texts.sections[section.id],
+                         "new_page": section.new_page, "entries": entries})
+    return {
+        "language": language,
+        "code": language.code,
+        "direction": language.direction,
+        "font_family": font_family(language.font_stack),
+        "labels": language.labels,
+        "title": texts.title,
+        "subtitle": texts.subtitle,
+        "sections": sections,
+    }
 
 
 def answer_blocks(answer: str) -> list[Block]:
@@ -169,13 +237,14 @@ def answer_blocks(answer: str) -> list[Block]:
 
 def draft_reasons(project: Project, leaflet: Leaflet, language_code: str) -> tuple[str, ...]:
     """Why this leaflet in this language must not go to print yet (empty when it may)."""
-    language = project.languages[language_code]
-    if language.is_source:
-        return ()
     reasons = []
-    if not language.reviewed:
-        reasons.append(f"{language_code}: unreviewed labels and titles")
-    unreviewed = [e for e in leaflet.entry_ids if not language.entries[e].reviewed]
-    if unreviewed:
-        reasons.append(f"{language_code}: unreviewed entries {', '.join(unreviewed)}")
+    for code in (language_code, *([leaflet.companion] if leaflet.companion else [])):
+        language = project.languages[code]
+        if language.is_source:
+            continue
+        if not language.reviewed:
+            reasons.append(f"{code}: unreviewed labels and titles")
+        unreviewed = [e for e in leaflet.entry_ids if not language.entries[e].reviewed]
+        if unreviewed:
+            reasons.append(f"{code}: unreviewed entries {', '.join(unreviewed)}")
     return tuple(reasons)

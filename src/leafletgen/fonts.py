@@ -22,6 +22,43 @@ from .model import LanguageText, Leaflet, Project
 
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
 
+# The writing system of each language the tool knows; anything else is taken to be Latin
+# or Cyrillic (Noto Sans covers both) unless its code names a script, as in `ku-Arab`.
+SCRIPT_OF_LANGUAGE = {
+    **dict.fromkeys(("ar", "arz", "ckb", "fa", "prs", "ps", "sd", "ug", "ur"), "Arab"),
+    **dict.fromkeys(("am", "ti", "tig"), "Ethi"),
+    "ta": "Taml",
+    "he": "Hebr",
+    "yi": "Hebr",
+}
+RTL_SCRIPTS = frozenset({"Arab", "Hebr", "Syrc", "Thaa", "Nkoo", "Adlm", "Rohg"})
+
+# Each script's fonts, in order; Noto Sans last so that Latin names, URLs and digits inside
+# any text come out in one consistent face. A project overrides a language's stack with
+# `fonts: {<code>: [family, ...]}` in project.yaml.
+DEFAULT_FONT_STACKS = {
+    "Latn": ("Noto Sans",),
+    "Cyrl": ("Noto Sans",),
+    "Grek": ("Noto Sans",),
+    "Arab": ("Noto Naskh Arabic", "Noto Sans"),
+    "Ethi": ("Noto Sans Ethiopic", "Noto Sans"),
+    "Taml": ("Noto Sans Tamil", "Noto Sans"),
+}
+
+
+def language_script(code: str) -> str:
+    """The ISO 15924 script a language is written in: from its code's script subtag, or
+    from the table of known languages, else Latin."""
+    parts = code.split("-")
+    for part in parts[1:]:
+        if len(part) == 4:
+            return part
+    return SCRIPT_OF_LANGUAGE.get(parts[0], "Latn")
+
+
+def default_font_stack(code: str) -> tuple[str, ...]:
+    return DEFAULT_FONT_STACKS.get(language_script(code), DEFAULT_FONT_STACKS["Latn"])
+
 
 @dataclass(frozen=True)
 class FontFile:
@@ -43,6 +80,10 @@ class FontSet:
     @property
     def codepoints(self) -> frozenset[int]:
         return frozenset().union(*(font.codepoints for font in self.fonts))
+
+    def codepoints_of(self, families: tuple[str, ...]) -> frozenset[int]:
+        wanted = set(families)
+        return frozenset().union(*(f.codepoints for f in self.fonts if f.family in wanted))
 
     @property
     def folders(self) -> tuple[Path, ...]:
@@ -74,16 +115,38 @@ def _needs_glyph(char: str) -> bool:
     return not char.isspace() and unicodedata.category(char) not in ("Cc", "Cf")
 
 
+def stack_problems(project: Project, fonts: FontSet) -> list[Problem]:
+    """Font families a language's stack names that are not among the project's fonts."""
+    problems = []
+    for language in project.languages.values():
+        for family in language.font_stack:
+            if family not in fonts.families:
+                key = f"fonts.{language.code}" if language.font_stack_line else language.code
+                problems.append(Problem(
+                    project.root / "project.yaml", language.font_stack_line, key,
+                    f"font family {family!r} is not in the project's or leafletgen's fonts/ "
+                    f"folders (they have: {', '.join(sorted(fonts.families))})"))
+    return problems
+
+
 def coverage_problems(project: Project, leaflet: Leaflet, fonts: FontSet) -> list[Problem]:
-    """Every character a leaflet prints that none of the project's fonts can draw."""
-    covered = fonts.codepoints
+    """Every character a leaflet prints that its language's font stack cannot draw.
+
+    Checked against the language's own stack, not every font the project has: fontconfig
+    would find a glyph in some other font, but in a face the leaflet was not designed with.
+    """
     problems = set()
-    for code in leaflet.languages:
-        for file, line, key, text in _printed_text(project, leaflet, project.languages[code]):
+    companion = (leaflet.companion,) if leaflet.companion else ()
+    for code in (*leaflet.languages, *companion):
+        language = project.languages[code]
+        covered = fonts.codepoints_of(language.font_stack)
+        stack = ", ".join(language.font_stack)
+        for file, line, key, text in _printed_text(project, leaflet, language):
             problems.update(
                 Problem(file, line, key,
-                        f"no font covers {ch!r} (U+{ord(ch):04X} {unicodedata.name(ch, '?')}); "
-                        "add a font that has it to the project's fonts/ folder")
+                        f"no font for {code} ({stack}) covers {ch!r} (U+{ord(ch):04X} "
+                        f"{unicodedata.name(ch, '?')}); add a font that has it to the project's "
+                        f"fonts/ folder and name it in project.yaml under fonts.{code}")
                 for ch in text
                 if _needs_glyph(ch) and ord(ch) not in covered
             )

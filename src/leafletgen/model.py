@@ -93,6 +93,13 @@ class LanguageText:
     leaflets: dict[str, LeafletText]
     entries: dict[str, EntryText]
     lines: dict[str, int]  # dotted key -> line in `file`, for problems found after validation
+    script: str = "Latn"  # ISO 15924
+    font_stack: tuple[str, ...] = ("Noto Sans",)  # font families, first choice first
+    font_stack_line: int | None = None  # its line in project.yaml when the project set it
+
+    @property
+    def rtl(self) -> bool:
+        return self.direction == "rtl"
 
     def line(self, key: str) -> int | None:
         return self.lines.get(key)
@@ -132,6 +139,8 @@ class Leaflet:
     languages: tuple[str, ...]
     sections: tuple[Section, ...]
     qr: QrOptions
+    # A second language printed beside each one (a bilingual card: Arabic and Lithuanian).
+    companion: str | None = None
 
     @property
     def entry_ids(self) -> tuple[str, ...]:

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .errors import ContentError, ProblemList
+from .fonts import RTL_SCRIPTS, default_font_stack, language_script
 from .load import KeyPath, YamlFile, dotted, load_yaml
 from .model import (
     LABELS,
@@ -188,10 +189,12 @@ def validate(loaded: LoadedProject) -> Project:
         loaded.sources.data, dict) else set()
     entries = _entries(check, loaded.entries, declared_sources)
     source_language = organisation.source_language if organisation else None
+    font_stacks = _font_stacks(check, loaded.project, loaded.texts)
     languages = {
         code: language
         for code, file in loaded.texts.items()
-        if (language := _language(check, code, file, source_language, entries)) is not None
+        if (language := _language(check, code, file, source_language, entries,
+                                  font_stacks.get(code))) is not None
     }
     if source_language and source_language not in loaded.texts:
         check.error(loaded.project, ("organisation", "source_language"),
@@ -218,7 +221,8 @@ def _existing(*dirs: Path) -> tuple[Path, ...]:
 
 
 def _organisation(check: _Checker, file: YamlFile) -> Organisation | None:
-    top = check.mapping(file, (), file.data, required=("organisation", "leaflets"))
+    top = check.mapping(file, (), file.data, required=("organisation", "leaflets"),
+                        optional=("fonts",))
     if top is None:
         return None
     path = ("organisation",)
@@ -289,9 +293,33 @@ def _entries(check: _Checker, file: YamlFile, sources: set[str]) -> dict[str, En
     return entries
 
 
+def _font_stacks(
+    check: _Checker, file: YamlFile, texts: dict[str, YamlFile],
+) -> dict[str, tuple[tuple[str, ...], int | None]]:
+    """The project's own font stacks: `fonts: {<language>: [family, ...]}` in project.yaml.
+    Whether the families exist is checked with the fonts (see fonts.stack_problems)."""
+    raw = file.data.get("fonts") if isinstance(file.data, dict) else None
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        check.error(file, ("fonts",), "must map language codes to lists of font families")
+        return {}
+    stacks = {}
+    for code, families in raw.items():
+        path = ("fonts", code)
+        if code not in texts:
+            check.error(file, path, f"no language file {TEXT_DIR}/{code}.yaml")
+        if not isinstance(families, list) or not families or not all(
+                isinstance(f, str) and f.strip() for f in families):
+            check.error(file, path, "must be a list of font family names, first choice first")
+            continue
+        stacks[code] = (tuple(f.strip() for f in families), file.line(path))
+    return stacks
+
+
 def _language(
     check: _Checker, code: str, file: YamlFile, source_language: str | None,
-    entries: dict[str, Entry],
+    entries: dict[str, Entry], font_stack: tuple[tuple[str, ...], int | None] | None,
 ) -> LanguageText | None:
     if not LANGUAGE_RE.match(code):
         check.error(file, (), f"the file name must be a language code such as lt.yaml or "
@@ -306,7 +334,9 @@ def _language(
     meta = check.mapping(file, ("language",), top.get("language"), required=("name",),
                          optional=("direction",)) or {}
     name = check.text(file, ("language", "name"), meta.get("name"))
-    direction = meta.get("direction", "rtl" if code.split("-")[0] in RTL_LANGUAGES else "ltr")
+    default_direction = "rtl" if code.split("-")[0] in RTL_LANGUAGES or language_script(
+        code) in RTL_SCRIPTS else "ltr"
+    direction = meta.get("direction", default_direction)
     if direction not in ("ltr", "rtl"):
         check.error(file, ("language", "direction"), "must be ltr or rtl")
 
@@ -362,8 +392,10 @@ def _language(
     if name is None or direction not in ("ltr", "rtl"):
         return None
     lines = {dotted(key_path): line for key_path, line in file.lines.items()}
+    families, stack_line = font_stack or (default_font_stack(code), None)
     return LanguageText(code, name, direction, file.path, is_source, file_reviewed, labels,
-                        leaflets, texts, lines)
+                        leaflets, texts, lines, script=language_script(code),
+                        font_stack=families, font_stack_line=stack_line)
 
 
 def _status(check: _Checker, file: YamlFile, key_path: KeyPath, value: Any, default: bool) -> bool:
@@ -385,8 +417,8 @@ def _leaflets(
     for leaflet_id, raw in check.ids(file, ("leaflets",), top.get("leaflets")).items():
         path = ("leaflets", leaflet_id)
         raw = check.mapping(file, path, raw,
-                            required=("template", "format", "pages", "languages", "sections"),
-                            optional=("qr",))
+                            required=("template", "format", "pages", "sections"),
+                            optional=("qr", "languages", "companion"))
         if raw is None:
             continue
         template = check.text(file, (*path, "template"), raw.get("template"))
@@ -402,13 +434,29 @@ def _leaflets(
         if "pages" in raw and (not isinstance(pages, int) or isinstance(pages, bool) or pages < 1):
             check.error(file, (*path, "pages"), "must be a whole number of pages, 1 or more")
             pages = None
-        leaflet_languages = check.id_list(file, (*path, "languages"), raw.get("languages"))
-        if "languages" in raw and not leaflet_languages:
-            check.error(file, (*path, "languages"), "list at least one language")
-        for index, code in enumerate(leaflet_languages):
-            if code not in loaded.texts:
-                check.error(file, (*path, "languages", index),
-                            f"no language file {TEXT_DIR}/{code}.yaml")
+        companion = check.text(file, (*path, "companion"), raw.get("companion"))
+        if companion is not None and companion not in loaded.texts:
+            check.error(file, (*path, "companion"), f"no language file {TEXT_DIR}/{companion}.yaml")
+        if "languages" in raw:
+            leaflet_languages = check.id_list(file, (*path, "languages"), raw.get("languages"))
+            if not leaflet_languages:
+                check.error(file, (*path, "languages"), "list at least one language")
+            for index, code in enumerate(leaflet_languages):
+                if code not in loaded.texts:
+                    check.error(file, (*path, "languages", index),
+                                f"no language file {TEXT_DIR}/{code}.yaml")
+                elif code == companion:
+                    check.error(file, (*path, "languages", index),
+                                f"{code} is this leaflet's companion language, printed beside "
+                                "every other one; it cannot be one of them")
+        else:
+            # Without a list, a leaflet is made in every language whose file gives its text:
+            # adding a language is adding one file.
+            leaflet_languages = _languages_with_text(leaflet_id, loaded, companion)
+            if not leaflet_languages:
+                check.error(file, path, f"no language file gives this leaflet's text (add "
+                            f"leaflets.{leaflet_id} to a {TEXT_DIR}/<language>.yaml, or list "
+                            "its languages here)")
         sections = _sections(check, file, (*path, "sections"), raw.get("sections"), entries)
         qr_raw = check.mapping(file, (*path, "qr"), raw.get("qr") or {},
                                optional=("hotline", "sources")) or {}
@@ -419,10 +467,25 @@ def _leaflets(
         if None in (template, page_format, pages) or sections is None:
             continue
         leaflet = Leaflet(leaflet_id, template, page_format, pages, leaflet_languages,
-                          sections, qr)
+                          sections, qr, companion)
         _check_translations(check, leaflet, entries, languages, loaded.texts)
         leaflets[leaflet_id] = leaflet
     return leaflets
+
+
+def _languages_with_text(
+    leaflet_id: str, loaded: LoadedProject, companion: str | None,
+) -> tuple[str, ...]:
+    """The languages whose files have a `leaflets.<id>` section, source language first."""
+    top = loaded.project.data if isinstance(loaded.project.data, dict) else {}
+    organisation = top.get("organisation") if isinstance(top.get("organisation"), dict) else {}
+    source = organisation.get("source_language")
+    codes = [
+        code for code, file in loaded.texts.items()
+        if code != companion and isinstance(file.data, dict)
+        and isinstance(file.data.get("leaflets"), dict) and leaflet_id in file.data["leaflets"]
+    ]
+    return tuple(sorted(codes, key=lambda code: (code != source, code)))
 
 
 def _sections(
@@ -463,7 +526,8 @@ def _check_translations(
     languages: dict[str, LanguageText], files: dict[str, YamlFile],
 ) -> None:
     """Every language a leaflet is built in must give all the text the leaflet prints."""
-    for code in leaflet.languages:
+    companion = (leaflet.companion,) if leaflet.companion else ()
+    for code in (*leaflet.languages, *companion):
         language = languages.get(code)
         if language is None:
             continue  # its file is missing or broken, and that is reported already

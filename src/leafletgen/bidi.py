@@ -1,0 +1,112 @@
+"""Mixed-direction text: every run that reads the other way is isolated explicitly.
+
+WeasyPrint 70 leaves bidirectional text to Pango line by line and ignores `unicode-bidi`,
+so an unisolated `+370 608 712 04` in an Arabic line prints `04 712 608 370+`, and a Latin
+phrase split by a tag prints its words backwards. What does work: an element with a `dir`
+attribute (its own inline box), and, inside one string, the Unicode isolates LRI/RLI…PDI.
+So every opposite-direction run in content is found here and wrapped before rendering:
+`<bdi dir="ltr">` in HTML, isolate characters in CSS strings (page margin boxes).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+import markupsafe
+
+LRI, RLI, PDI = "\u2066", "\u2067", "\u2069"
+
+_STRONG_LTR = {"L"}
+_STRONG_RTL = {"R", "AL"}
+_CLOSING = {")": "(", "]": "["}
+_OPENING = {"(": ")", "[": "]"}
+
+
+@dataclass(frozen=True)
+class Run:
+    text: str
+    direction: str | None  # None: follows the surrounding text
+    is_number: bool = False  # digits and separators only: must never break across lines
+
+
+def split_runs(text: str, base: str) -> list[Run]:
+    """Cut text into pieces in the base direction and isolated opposite-direction runs.
+
+    In right-to-left text an opposite run starts at a Latin (or other left-to-right) letter,
+    a European digit, or a `+` before one, and takes in spaces and punctuation for as long
+    as no right-to-left letter follows; trailing spaces and punctuation stay outside. In
+    left-to-right text the same holds for runs of right-to-left letters.
+    """
+    opposite = _STRONG_LTR if base == "rtl" else _STRONG_RTL
+    own = _STRONG_RTL if base == "rtl" else _STRONG_LTR
+    # Western digits and a leading plus sign read left to right even in Arabic text.
+    starts = opposite | ({"EN"} if base == "rtl" else set())
+    runs: list[Run] = []
+    plain_start = 0
+    index = 0
+    while index < len(text):
+        kind = unicodedata.bidirectional(text[index])
+        leading_plus = (base == "rtl" and text[index] == "+" and index + 1 < len(text)
+                        and unicodedata.bidirectional(text[index + 1]) == "EN")
+        if kind not in starts and not leading_plus:
+            index += 1
+            continue
+        end = index
+        last_strong = index
+        while end < len(text):
+            kind = unicodedata.bidirectional(text[end])
+            if kind in own or (base == "rtl" and kind == "AN"):
+                break
+            if kind in starts or (kind == "ET" and base == "rtl" and last_strong == end - 1):
+                last_strong = end  # `%` after a number belongs to it
+            end += 1
+        stop = last_strong + 1
+        # A closing bracket whose opening one is inside the run belongs to it: "(LT)".
+        while stop < end and text[stop] in _CLOSING and _unbalanced(text, index, stop):
+            stop += 1
+        if index > plain_start and text[index - 1] in _OPENING and \
+                _OPENING[text[index - 1]] in text[index:stop]:
+            index -= 1  # "(a) b" keeps its opening bracket too
+        if plain_start < index:
+            runs.append(Run(text[plain_start:index], None))
+        piece = text[index:stop]
+        is_number = not any(unicodedata.bidirectional(ch) in opposite for ch in piece)
+        runs.append(Run(piece, "ltr" if base == "rtl" else "rtl", is_number))
+        plain_start = index = stop
+    if plain_start < len(text):
+        runs.append(Run(text[plain_start:], None))
+    return runs
+
+
+def _unbalanced(text: str, start: int, stop: int) -> bool:
+    """Whether text[start:stop] opens more of the bracket at text[stop] than it closes."""
+    closing = text[stop]
+    return text.count(_CLOSING[closing], start, stop) > text.count(closing, start, stop)
+
+
+def isolate_html(text: str, base: str) -> markupsafe.Markup:
+    """Escaped HTML with each opposite-direction run in `<bdi dir=…>`."""
+    parts = []
+    for run in split_runs(str(text), base):
+        escaped = markupsafe.escape(run.text)
+        if run.direction is None:
+            parts.append(str(escaped))
+        else:
+            css_class = ' class="number"' if run.is_number else ""
+            parts.append(f'<bdi dir="{run.direction}"{css_class}>{escaped}</bdi>')
+    return markupsafe.Markup("".join(parts))
+
+
+def isolate_plain(text: str, base: str) -> str:
+    """Plain text with each opposite-direction run between Unicode isolates, for places
+    that take no markup: CSS `content:` strings in page margin boxes."""
+    return "".join(
+        run.text if run.direction is None
+        else f"{LRI if run.direction == 'ltr' else RLI}{run.text}{PDI}"
+        for run in split_runs(str(text), base)
+    )
+
+
+def strip_isolates(text: str) -> str:
+    return text.translate({ord(LRI): None, ord(RLI): None, ord(PDI): None})

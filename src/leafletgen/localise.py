@@ -1,0 +1,44 @@
+"""Numbers, percentages and dates as each language writes them, from CLDR through Babel.
+
+`1162` is `1,162` in English, `1 162` in Lithuanian (a no-break space) and `1.162` in
+Pashto; a date is `13 lipca 2021` in Polish and `2021 m. liepos 13 d.` in Lithuanian.
+Templates reach these through the `number`, `percent` and `date` filters.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date as _babel_date
+from babel.numbers import format_decimal, format_percent
+
+# Languages CLDR files under another code.
+_LOCALE_ALIASES = {"prs": "fa_AF", "arz": "ar_EG"}
+
+
+@functools.cache
+def babel_locale(code: str) -> Locale:
+    """The CLDR locale for a language code; the bare language if the region or script is
+    unknown, and English (with a plain, unambiguous format) when CLDR has no data at all."""
+    candidates = [_LOCALE_ALIASES.get(code, code), code.split("-")[0]]
+    for candidate in candidates:
+        try:
+            return Locale.parse(candidate, sep="-" if "-" in candidate else "_")
+        except (UnknownLocaleError, ValueError):
+            continue
+    return Locale.parse("en")
+
+
+def format_number(value: float, code: str) -> str:
+    return format_decimal(value, locale=babel_locale(code))
+
+
+def format_percentage(fraction: float, code: str) -> str:
+    """`0.24` -> `24%`, `24 %`, ... as the language writes it."""
+    return format_percent(fraction, locale=babel_locale(code))
+
+
+def format_date(value: datetime.date, code: str) -> str:
+    return _babel_date(value, "long", locale=babel_locale(code))
