@@ -31,7 +31,7 @@ def test_yaml_syntax_error(run, small_project: Path):
 def test_unknown_key(run, small_project: Path):
     edit(small_project / "project.yaml", "    pages: 1\n", "    pages: 1\n    colour: red\n")
     assert problems(run, small_project) == [
-        "small/project.yaml:12: leaflets.card.colour: unknown key (allowed here: format, "
+        "small/project.yaml:12: leaflets.card.colour: unknown key (allowed here: companion, format, "
         "languages, pages, qr, sections, template)"]
 
 
