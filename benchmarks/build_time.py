@@ -62,7 +62,7 @@ def main() -> None:
             renderer.render(composed)  # warm-up: first render loads fonts
             renders = [timed(renderer.render, composed) for _ in range(args.repeat)]
             rendered = renders[-1][0]
-            verifies = [timed(verify, rendered, fonts.families)[1] for _ in range(args.repeat)]
+            verifies = [timed(verify, rendered, fonts)[1] for _ in range(args.repeat)]
             name = composed.output_name
             rows.append((f"{name}: compose", f"{compose_s * 1000:.0f} ms"))
             rows.append((f"{name}: render (median)",

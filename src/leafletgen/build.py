@@ -127,7 +127,7 @@ def build(options: BuildOptions, report: Reporter = lambda message: None) -> Bui
         rendered = []
         for index, document in enumerate(composed, start=1):
             output = renderer.render(document)
-            verification = verify(output, fonts.families)
+            verification = verify(output, fonts)
             rendered.append((output, verification))
             mark = " DRAFT" if document.is_draft else ""
             status = "ok" if not verification.errors else f"{len(verification.errors)} error(s)"

@@ -15,6 +15,7 @@ import pikepdf
 import pypdfium2
 import zxingcpp
 
+from .fonts import FontSet
 from .qr import MIN_MODULE_MM, QUIET_ZONE_MODULES
 from .render import RenderedDocument
 
@@ -50,7 +51,7 @@ class Verification:
         return [f for f in self.findings if f.severity == "warning"]
 
 
-def verify(rendered: RenderedDocument, font_families: Iterable[str]) -> Verification:
+def verify(rendered: RenderedDocument, fonts: FontSet) -> Verification:
     composed = rendered.composed
     findings = [Finding(record.level, f"WeasyPrint: {record.message}") for record in rendered.log]
 
@@ -63,17 +64,62 @@ def verify(rendered: RenderedDocument, font_families: Iterable[str]) -> Verifica
 
     pdf = pypdfium2.PdfDocument(rendered.pdf)
     try:
-        text = " ".join(page.get_textpage().get_text_bounded() for page in pdf)
+        pages = [_page_chars(page) for page in pdf]
         decoded = _decode_qr_codes(pdf)
     finally:
         pdf.close()
 
-    findings += _check_text(text, composed.expected_text)
+    text = " ".join("".join(ch for ch, _ in page) for page in pages)
+    findings += _check_text(text, composed.expected_text, composed.direction)
+    findings += _check_hotline_order(pages, composed.hotline)
     measured = _measure_qr(decoded, composed.qr_codes)
     findings += _check_qr(measured, composed.qr_codes)
-    fonts = _pdf_fonts(rendered.pdf)
-    findings += _check_fonts(fonts, font_families)
-    return Verification(tuple(findings), tuple(measured), tuple(fonts))
+    with pikepdf.open(io.BytesIO(rendered.pdf)) as document:
+        used_fonts = _pdf_fonts(document)
+        findings += _check_fonts(sorted(used_fonts), fonts.families)
+        findings += _check_glyphs(used_fonts, fonts)
+    return Verification(tuple(findings), tuple(measured), tuple(sorted(used_fonts)))
+
+
+def _page_chars(page: pypdfium2.PdfPage) -> list[tuple[str, float]]:
+    """Each character of a page's text layer, in pdfium's reading order, with its left edge."""
+    textpage = page.get_textpage()
+    chars = []
+    for index in range(textpage.count_chars()):
+        char = textpage.get_text_range(index, 1)
+        left = textpage.get_charbox(index)[0] if char.strip() else 0.0
+        chars.append((char, left))
+    return chars
+
+
+def _check_hotline_order(pages: list[list[tuple[str, float]]], hotline: str) -> list[Finding]:
+    """The hotline must read left to right on the page, in every script.
+
+    Reading order in the text layer cannot prove it (pdfium itself reorders right-to-left
+    lines), so the check is geometric: each run of digits that holds exactly the hotline's
+    digits is sorted by position on the page and must then spell the hotline.
+    """
+    if not hotline:
+        return []
+    wanted = "".join(ch for ch in hotline if ch.isdigit() or ch == "+")
+    findings, found = [], 0
+    for number, chars in enumerate(pages, start=1):
+        run: list[tuple[str, float]] = []
+        for char, left in [*chars, ("", 0.0)]:  # the sentinel ends the last run
+            if char and (char.isdigit() or char == "+" or char.isspace()):
+                run.append((char, left))
+                continue
+            marks = [(c, x) for c, x in run if not c.isspace()]
+            if sorted(c for c, _ in marks) == sorted(wanted):
+                found += 1
+                visual = "".join(c for c, _ in sorted(marks, key=lambda item: item[1]))
+                if visual != wanted:
+                    findings.append(Finding("error", f"page {number}: the hotline reads "
+                                            f"{visual!r} from left to right, not {wanted!r}"))
+            run = []
+    if not found:
+        findings.append(Finding("error", f"the hotline {hotline!r} is not in the text layer"))
+    return findings
 
 
 def normalise_text(text: str) -> str:
@@ -81,13 +127,22 @@ def normalise_text(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace("\u00ad", "")).strip()
 
 
-def _check_text(text: str, expected: Iterable[str]) -> list[Finding]:
+def _check_text(text: str, expected: Iterable[str], direction: str) -> list[Finding]:
+    """Expected text must be in the text layer. In right-to-left documents viewers and
+    pdfium reorder the runs of a mixed line by their own rules, so there each word must be
+    there (letters in reading order) rather than the whole line."""
     found = normalise_text(text)
-    return [
-        Finding("error", f"text {wanted!r} is not in the PDF's text layer as written")
-        for wanted in expected
-        if normalise_text(wanted) not in found
-    ]
+    words = set(found.split())
+    missing = []
+    for wanted in expected:
+        wanted = normalise_text(wanted)
+        if direction == "rtl":
+            if not all(word in words or word in found for word in wanted.split()):
+                missing.append(wanted)
+        elif wanted not in found:
+            missing.append(wanted)
+    return [Finding("error", f"text {wanted!r} is not in the PDF's text layer as written")
+            for wanted in missing]
 
 
 def _decode_qr_codes(pdf: pypdfium2.PdfDocument) -> list[tuple[int, zxingcpp.Barcode]]:
@@ -133,20 +188,65 @@ def _check_qr(measured: list[DecodedQr], qr_codes) -> list[Finding]:
     return findings
 
 
-def _pdf_fonts(pdf_bytes: bytes) -> list[str]:
-    """The base names of every font the PDF uses, subset tags removed."""
-    names = set()
-    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
-        for page in pdf.pages:
-            resources = page.obj.get("/Resources", {})
-            for font in resources.get("/Font", {}).values():
-                name = str(font.get("/BaseFont", "?")).lstrip("/")
-                names.add(name.split("+", 1)[-1])
-    return sorted(names)
+def _pdf_fonts(pdf: pikepdf.Pdf) -> dict[str, set[str]]:
+    """Every font the PDF uses, by base name without subset tag, with the characters its
+    ToUnicode map says it draws."""
+    fonts: dict[str, set[str]] = {}
+    for obj in pdf.objects:
+        if not isinstance(obj, pikepdf.Dictionary) or obj.get("/Type") != "/Font" \
+                or "/BaseFont" not in obj or obj.get("/Subtype") == "/CIDFontType2":
+            continue
+        name = str(obj.BaseFont).lstrip("/").split("+", 1)[-1]
+        chars = fonts.setdefault(name, set())
+        if "/ToUnicode" in obj:
+            chars.update(_to_unicode_chars(obj.ToUnicode.read_bytes().decode("latin-1")))
+    return fonts
+
+
+_HEX = r"<([0-9A-Fa-f]+)>"
+
+
+def _to_unicode_chars(cmap: str) -> set[str]:
+    """The characters a ToUnicode CMap maps glyphs to."""
+    chars: set[str] = set()
+    for block in re.findall(r"beginbfchar(.*?)endbfchar", cmap, re.S):
+        for _, target in re.findall(_HEX + r"\s*" + _HEX, block):
+            chars.update(_utf16(target))
+    for block in re.findall(r"beginbfrange(.*?)endbfrange", cmap, re.S):
+        for first, last, target in re.findall(_HEX + r"\s*" + _HEX + r"\s*" + _HEX, block):
+            start = ord(_utf16(target)[-1])
+            chars.update(chr(start + i) for i in range(int(last, 16) - int(first, 16) + 1))
+    return chars
+
+
+def _utf16(hex_text: str) -> str:
+    return bytes.fromhex(hex_text).decode("utf-16-be", errors="replace")
 
 
 def _squash(name: str) -> str:
     return re.sub(r"[\s_-]", "", name).lower()
+
+
+def _check_glyphs(used: dict[str, set[str]], fonts: FontSet) -> list[Finding]:
+    """A character drawn with a font that has no glyph for it printed as a box (.notdef):
+    WeasyPrint writes it without complaint."""
+    by_family = {_squash(family): fonts.codepoints_of((family,)) for family in fonts.families}
+    findings = []
+    for name, chars in sorted(used.items()):
+        squashed = _squash(name)
+        # The longest family name that starts the font's name: Noto Sans Ethiopic Bold is
+        # Noto Sans Ethiopic, not Noto Sans.
+        matches = [family for family in by_family if squashed.startswith(family)]
+        if not matches:
+            continue  # reported by _check_fonts
+        covered = by_family[max(matches, key=len)]
+        missing = sorted(ch for ch in chars if ord(ch) not in covered and ch.strip()
+                         and ch != "\ufffd")
+        if missing:
+            listed = ", ".join(f"{ch!r} (U+{ord(ch):04X})" for ch in missing)
+            findings.append(Finding("error", f"font {name} has no glyph for {listed}: it "
+                                    "prints as an empty box"))
+    return findings
 
 
 def _check_fonts(fonts: list[str], families: Iterable[str]) -> list[Finding]:
