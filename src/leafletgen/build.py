@@ -17,6 +17,7 @@ from .compose import ComposedDocument, compose, make_environment
 from .errors import ContentError, ProblemList
 from .fonts import FontSet, IsolatedFontconfig, coverage_problems, load_fonts, stack_problems
 from .model import Leaflet, Project
+from .preview import page_pngs, preview_name
 from .resources import PACKAGE_DIR, builtin_dir
 from .validate import load_project, validate
 from .verify import Verification, verify
@@ -34,6 +35,7 @@ class BuildOptions:
     languages: tuple[str, ...] = ()  # empty: every language of each leaflet
     leaflets: tuple[str, ...] = ()  # empty: every leaflet
     strict: bool = False  # warnings fail the build too
+    preview_dpi: int | None = None  # also write a PNG of every page next to each PDF
 
 
 @dataclass(frozen=True)
@@ -142,9 +144,17 @@ def build(options: BuildOptions, report: Reporter = lambda message: None) -> Bui
             failures.add(None, None, output.composed.output_name, finding.message)
     failures.raise_if_any()
 
+    previews = {
+        output.composed.output_name: page_pngs(output.pdf, options.preview_dpi)
+        for output, _ in rendered
+    } if options.preview_dpi else {}
+
     writer = OutputWriter(options.output_dir)
     for output, verification in rendered:
-        path = writer.write(output.composed.output_name, output.pdf)
+        name = output.composed.output_name
+        path = writer.write(name, output.pdf)
+        for page, png in enumerate(previews.get(name, []), start=1):
+            writer.write(preview_name(name, page), png)
         result.outputs.append(_built(output, verification, path))
     _write_manifest(writer, options.output_dir, project, result)
     result.seconds = time.perf_counter() - started

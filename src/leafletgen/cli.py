@@ -18,6 +18,7 @@ from .build import BuildOptions, SelectionError, build, check
 from .compose import draft_reasons
 from .errors import ContentError, display_path
 from .model import Project
+from .preview import PREVIEW_DPI
 from .resources import starter_dir
 
 PROJECT_OPTION = click.option(
@@ -40,19 +41,43 @@ def cli() -> None:
     """Build multilingual, verified, print-ready PDF leaflets from YAML content."""
 
 
+def _build_options(command):
+    """The options `build` and `preview` share."""
+    for option in reversed([
+        PROJECT_OPTION,
+        click.option("--output", "-o", "output_dir", default="build", show_default=True,
+                     type=click.Path(file_okay=False, path_type=Path),
+                     help="Where PDFs are written."),
+        click.option("--lang", "languages", multiple=True, metavar="CODE",
+                     help="Only this language (repeatable)."),
+        click.option("--leaflet", "leaflets", multiple=True, metavar="ID",
+                     help="Only this leaflet (repeatable)."),
+        click.option("--strict", is_flag=True, help="Treat warnings as errors."),
+    ]):
+        command = option(command)
+    return command
+
+
 @cli.command("build")
-@PROJECT_OPTION
-@click.option("--output", "-o", "output_dir", default="build", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path), help="Where PDFs are written.")
-@click.option("--lang", "languages", multiple=True, metavar="CODE",
-              help="Only this language (repeatable).")
-@click.option("--leaflet", "leaflets", multiple=True, metavar="ID",
-              help="Only this leaflet (repeatable).")
-@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@_build_options
 def build_command(project_dir: Path, output_dir: Path, languages: tuple[str, ...],
                   leaflets: tuple[str, ...], strict: bool) -> None:
     """Render, verify and write every leaflet in every language."""
-    options = BuildOptions(project_dir, output_dir, languages, leaflets, strict)
+    _run_build(BuildOptions(project_dir, output_dir, languages, leaflets, strict))
+
+
+@cli.command("preview")
+@_build_options
+@click.option("--dpi", default=PREVIEW_DPI, show_default=True, type=click.IntRange(30, 600),
+              help="Resolution of the PNGs.")
+def preview_command(project_dir: Path, output_dir: Path, languages: tuple[str, ...],
+                    leaflets: tuple[str, ...], strict: bool, dpi: int) -> None:
+    """Build, and write a PNG of every page next to each PDF (NAME.pN.png)."""
+    _run_build(BuildOptions(project_dir, output_dir, languages, leaflets, strict, dpi))
+
+
+def _run_build(options: BuildOptions) -> None:
+    output_dir = options.output_dir
     try:
         result = build(options, report=lambda message: click.echo(message, err=True))
     except ContentError as error:
