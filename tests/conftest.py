@@ -12,11 +12,42 @@ import yaml
 import zxingcpp
 from click.testing import CliRunner
 
+from leafletgen.build import BuildOptions, build
 from leafletgen.cli import cli
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
 BUNDLED = REPO / "leaflets"
+
+
+@pytest.fixture(scope="session")
+def bundled_build(tmp_path_factory) -> Path:
+    """The bundled project, built once for every test that only reads its output."""
+    output = tmp_path_factory.mktemp("build")
+    build(BuildOptions(BUNDLED, output))
+    return output
+
+
+def bundled_pairs() -> list[tuple[str, str]]:
+    """(leaflet, language) of every PDF the bundled project should give, read from its
+    files: a leaflet without a language list is made in every language that has its text."""
+    project = read_yaml(BUNDLED / "project.yaml")
+    texts = {path.stem: read_yaml(path) for path in (BUNDLED / "text").glob("*.yaml")}
+    pairs = []
+    for leaflet_id, leaflet in project["leaflets"].items():
+        languages = leaflet.get("languages") or [
+            code for code, text in texts.items()
+            if leaflet_id in text.get("leaflets", {}) and code != leaflet.get("companion")]
+        pairs += [(leaflet_id, code) for code in languages]
+    return pairs
+
+
+def font_families(folder: Path) -> set[str]:
+    """The family names of the font files in a folder."""
+    from fontTools.ttLib import TTFont
+
+    return {TTFont(path, lazy=True)["name"].getBestFamilyName()
+            for path in folder.glob("*.ttf")}
 
 
 @pytest.fixture

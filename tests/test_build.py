@@ -11,8 +11,11 @@ import pytest
 
 from conftest import (
     BUNDLED,
+    REPO,
+    bundled_pairs,
     decode_qr,
     edit,
+    font_families,
     page_count,
     page_texts,
     pdf_text,
@@ -24,13 +27,6 @@ from leafletgen.errors import ContentError
 
 HOTLINE_TEL = "tel:+37060871204"
 HOTLINE_PRINTED = "+370 608 712 04"
-
-
-@pytest.fixture(scope="module")
-def bundled_build(tmp_path_factory) -> Path:
-    output = tmp_path_factory.mktemp("build")
-    build(BuildOptions(BUNDLED, output))
-    return output
 
 
 @pytest.mark.parametrize("lang", ["en", "lt"])
@@ -88,7 +84,7 @@ def test_unreviewed_translation_is_marked_draft_on_every_page(bundled_build: Pat
 def test_manifest_lists_every_output_with_true_sizes_and_hashes(bundled_build: Path):
     manifest = json.loads((bundled_build / "manifest.json").read_text())
     records = {(r["leaflet"], r["language"]): r for r in manifest["outputs"]}
-    assert set(records) == {("village-handout", "en"), ("village-handout", "lt")}
+    assert set(records) == set(bundled_pairs())
     for record in records.values():
         data = (bundled_build / record["path"]).read_bytes()
         assert record["bytes"] == len(data)
@@ -100,11 +96,16 @@ def test_manifest_lists_every_output_with_true_sizes_and_hashes(bundled_build: P
 
 
 def test_only_project_fonts_are_embedded(bundled_build: Path):
-    for pdf_path in (bundled_build / "village-handout").glob("*.pdf"):
+    bundled = {family.replace(" ", "-") for family in font_families(REPO / "fonts")}
+    pdfs = sorted(bundled_build.rglob("*.pdf"))
+    assert len(pdfs) == len(bundled_pairs())
+    for pdf_path in pdfs:
         with pikepdf.open(pdf_path) as pdf:
             names = {str(font.BaseFont).split("+")[-1]
                      for page in pdf.pages for font in page.Resources.Font.values()}
-        assert names and all(name.startswith("Noto-Sans") for name in names), names
+        # Styled faces are named after their family: Noto-Sans-Bold, Noto-Sans-Italic.
+        assert names and all(any(name == family or name in (f"{family}-Bold", f"{family}-Italic")
+                                 for family in bundled) for name in names), names
 
 
 def test_same_input_gives_identical_pdfs(bundled_build: Path, tmp_path: Path):
