@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import shutil
 from pathlib import Path
 
@@ -91,6 +92,33 @@ def page_texts(path: Path) -> list[str]:
         pdf.close()
 
 
+def visual_lines(path: Path, page_index: int = 0) -> list[str]:
+    """A page's lines as they stand on paper: characters grouped by height on the page,
+    each line sorted left to right by the characters' boxes, spaces left out. This is
+    what a reader sees, whatever order the text layer stores."""
+    pdf = pypdfium2.PdfDocument(path)
+    try:
+        textpage = pdf[page_index].get_textpage()
+        boxes = []
+        x, y = ctypes.c_double(), ctypes.c_double()
+        for index in range(textpage.count_chars()):
+            char = textpage.get_text_range(index, 1)
+            if char.strip():
+                # The origin is on the baseline: boxes of Arabic letters vary in height.
+                pypdfium2.raw.FPDFText_GetCharOrigin(textpage, index, x, y)
+                left = textpage.get_charbox(index)[0]
+                boxes.append((-y.value, left, char))
+    finally:
+        pdf.close()
+    lines: list[list[tuple[float, float, str]]] = []
+    for box in sorted(boxes):
+        if lines and box[0] - lines[-1][-1][0] < 2.0:  # same line: baselines within 2 pt
+            lines[-1].append(box)
+        else:
+            lines.append([box])
+    return ["".join(char for _, _, char in sorted(line, key=lambda b: b[1])) for line in lines]
+
+
 def pdf_text(path: Path) -> str:
     """The whole PDF's text layer, whitespace folded to single spaces."""
     return " ".join(page_texts(path))
@@ -98,12 +126,22 @@ def pdf_text(path: Path) -> str:
 
 def decode_qr(path: Path, dpi: int = 300) -> list[tuple[int, str]]:
     """(page, text) of every QR code found on the PDF rasterised at `dpi`."""
+    return [(page, text) for page, text, _ in locate_qr(path, dpi)]
+
+
+def locate_qr(path: Path, dpi: int = 300) -> list[tuple[int, str, float]]:
+    """(page, text, centre) of every QR code: its centre's distance from the page's left
+    edge as a fraction of the page width."""
     found = []
     pdf = pypdfium2.PdfDocument(path)
     try:
         for number, page in enumerate(pdf, start=1):
             image = page.render(scale=dpi / 72).to_pil()
-            found += [(number, code.text) for code in zxingcpp.read_barcodes(image)]
+            for code in zxingcpp.read_barcodes(image):
+                corners = code.position
+                centre = (corners.top_left.x + corners.top_right.x + corners.bottom_left.x
+                          + corners.bottom_right.x) / 4
+                found.append((number, code.text, centre / image.width))
     finally:
         pdf.close()
     return found
