@@ -71,3 +71,22 @@ def test_init_makes_a_project_that_builds(run, tmp_path: Path):
     assert {text for _, text in decode_qr(pdf)} == {"tel:+37060000000",
                                                      "https://example.org/source"}
     assert run("init", "fresh")[0] == 1  # never overwrites a folder in use
+
+
+def test_preview_writes_a_png_of_every_page_beside_each_pdf(run, small_project: Path,
+                                                            tmp_path: Path):
+    from PIL import Image
+
+    edit(small_project / "project.yaml", "pages: 1", "pages: 2")
+    edit(small_project / "project.yaml", "      - id: main\n",
+         "      - id: main\n        new_page: true\n")
+    code, _, stderr = run("preview", "-p", small_project, "-o", "out", "--lang", "en",
+                          "--dpi", "50")
+    assert code == 0, stderr
+    folder = tmp_path / "out" / "card"
+    assert page_count(folder / "card.en.pdf") == 2
+    assert sorted(p.name for p in folder.glob("*.png")) == ["card.en.p1.png", "card.en.p2.png"]
+    with Image.open(folder / "card.en.p1.png") as image:
+        # A5 is 148 x 210 mm: 291 x 413 pixels at 50 dpi.
+        assert abs(image.width - 148 / 25.4 * 50) <= 1
+        assert abs(image.height - 210 / 25.4 * 50) <= 1

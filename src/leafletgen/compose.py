@@ -14,6 +14,7 @@ import markupsafe
 
 from .bidi import isolate_html, isolate_plain
 from .errors import ContentError, Problem
+from .fonts import REORDERING_SCRIPTS
 from .localise import format_date, format_number, format_percentage
 from .model import LanguageText, Leaflet, Project
 from .qr import QrCode, make_qr
@@ -45,7 +46,9 @@ class ComposedDocument:
     qr_codes: tuple[QrCode, ...]
     expected_text: tuple[str, ...]  # must appear, in this form, in the PDF's text layer
     draft_reasons: tuple[str, ...]
-    direction: str = "ltr"  # of the document's main language
+    # How the text layer can be checked: "exact" (copy-paste gives the text), "words"
+    # (right-to-left: viewers reorder mixed lines), "glyphs" (reordering scripts like Tamil).
+    text_check: str = "exact"
     hotline: str = ""  # as printed: it must read left to right wherever it stands
 
     @property
@@ -189,7 +192,8 @@ def compose(
         qr_codes=tuple(q for q in [hotline_qr, *source_qrs] if q is not None),
         expected_text=tuple(expected),
         draft_reasons=reasons,
-        direction=language.direction,
+        text_check="words" if language.rtl else
+        "glyphs" if language.script in REORDERING_SCRIPTS else "exact",
         hotline=hotline.display,
     )
 

@@ -32,6 +32,10 @@ SCRIPT_OF_LANGUAGE = {
     "yi": "Hebr",
 }
 RTL_SCRIPTS = frozenset({"Arab", "Hebr", "Syrc", "Thaa", "Nkoo", "Adlm", "Rohg"})
+# Scripts whose glyphs are stored out of reading order (vowel signs before consonants), so
+# a PDF's text layer cannot give the words back reliably.
+REORDERING_SCRIPTS = frozenset({"Beng", "Deva", "Gujr", "Guru", "Khmr", "Knda", "Mlym", "Mymr",
+                                "Orya", "Sinh", "Taml", "Telu"})
 
 # Each script's fonts, in order; Noto Sans last so that Latin names, URLs and digits inside
 # any text come out in one consistent face. A project overrides a language's stack with

@@ -71,14 +71,18 @@ def verify(rendered: RenderedDocument, fonts: FontSet) -> Verification:
         pdf.close()
 
     text = " ".join("".join(ch for ch, _ in page) for page in pages)
-    findings += _check_text(text, composed.expected_text, composed.direction)
+    with pikepdf.open(io.BytesIO(rendered.pdf)) as document:
+        used_fonts = _pdf_fonts(document)
+    if composed.text_check == "glyphs":
+        drawn = "".join(set().union(*used_fonts.values()))
+        findings += _check_glyphs_drawn(drawn, composed.expected_text)
+    else:
+        findings += _check_text(text, composed.expected_text, composed.text_check)
     findings += _check_hotline_order(pages, composed.hotline)
     measured = _measure_qr(decoded, composed.qr_codes)
     findings += _check_qr(measured, composed.qr_codes)
-    with pikepdf.open(io.BytesIO(rendered.pdf)) as document:
-        used_fonts = _pdf_fonts(document)
-        findings += _check_fonts(sorted(used_fonts), fonts.families)
-        findings += _check_glyphs(used_fonts, fonts)
+    findings += _check_fonts(sorted(used_fonts), fonts.families)
+    findings += _check_glyphs(used_fonts, fonts)
     return Verification(tuple(findings), tuple(measured), tuple(sorted(used_fonts)))
 
 
@@ -132,18 +136,33 @@ def _without_marks(text: str) -> str:
     return "".join(ch for ch in text if unicodedata.category(ch) not in ("Mn", "Cf"))
 
 
-def _check_text(text: str, expected: Iterable[str], direction: str) -> list[Finding]:
+def _check_glyphs_drawn(drawn: str, expected: Iterable[str]) -> list[Finding]:
+    """For scripts whose text layer cannot be read back: every letter of the expected text
+    must at least be drawn by some font of the PDF. Vowel signs are left out: HarfBuzz
+    merges them into cluster glyphs whose ToUnicode entry names the cluster's first sign."""
+    drawn_letters = set(unicodedata.normalize("NFD", drawn))
+    findings = []
+    for wanted in expected:
+        letters = {ch for ch in unicodedata.normalize("NFD", wanted)
+                   if unicodedata.category(ch).startswith(("L", "N"))}
+        if missing := "".join(sorted(letters - drawn_letters)):
+            findings.append(Finding("error", f"text {wanted!r} is not drawn in the PDF: "
+                                    f"{missing!r} missing"))
+    return findings
+
+
+def _check_text(text: str, expected: Iterable[str], mode: str) -> list[Finding]:
     """Expected text must be in the text layer. In right-to-left documents viewers and
     pdfium reorder the runs of a mixed line by their own rules, so there each word must be
     there (letters in reading order) rather than the whole line."""
     found = normalise_text(text)
-    if direction == "rtl":
+    if mode == "words":
         # pdfium drops joiners (ZWNJ) and may split a word at a vowel mark.
         found = _without_marks(found)
     missing = []
     for wanted in expected:
         wanted = normalise_text(wanted)
-        if direction == "rtl":
+        if mode == "words":
             if not all(word in found for word in _without_marks(wanted).split()):
                 missing.append(wanted)
         elif wanted not in found:

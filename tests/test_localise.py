@@ -1,0 +1,58 @@
+"""Numbers and dates as each language writes them (CLDR), in the filters and on paper."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import pytest
+
+from conftest import edit, page_texts, pdf_text
+from leafletgen.build import BuildOptions, build
+from leafletgen.localise import format_date, format_number, format_percentage
+
+DAY = datetime.date(2021, 7, 13)
+
+
+@pytest.mark.parametrize(("code", "expected"), [
+    ("en", "July 13, 2021"),
+    ("lt", "2021 m. liepos 13 d."),
+    ("pl", "13 lipca 2021"),
+    ("fr", "13 juillet 2021"),
+])
+def test_dates_are_written_the_languages_way(code: str, expected: str):
+    assert format_date(DAY, code) == expected
+
+
+def test_numbers_and_percentages_use_the_languages_separators():
+    assert format_number(1162, "en") == "1,162"
+    assert format_number(1162, "lt") == "1\u00a0162"  # a no-break space
+    assert format_percentage(0.24, "en") == "24%"
+    assert format_percentage(0.24, "lt") == "24\u00a0%"
+
+
+def test_a_language_cldr_does_not_know_still_gets_a_date():
+    assert format_date(DAY, "prs") == format_date(DAY, "fa-AF")
+    assert format_date(DAY, "zz") == "July 13, 2021"
+
+
+@pytest.mark.parametrize(("lang", "date"), [
+    ("en", "September 26, 2000"),
+    ("lt", "2000 m. rugsėjo 26 d."),
+    ("ru", "26 сентября 2000\u202fг."),
+])
+def test_source_dates_print_in_the_leaflets_language(bundled_build: Path, lang: str,
+                                                     date: str):
+    text = pdf_text(bundled_build / "village-handout" / f"village-handout.{lang}.pdf")
+    # The text layer gives no-break spaces back as plain ones.
+    assert f"Seimas of the Republic of Lithuania, {' '.join(date.split())}" in text
+
+
+def test_long_words_are_hyphenated_where_the_language_has_a_dictionary(small_project: Path,
+                                                                        tmp_path: Path):
+    long_answer = "answer: " + " ".join(["Nepriklausomybės atkūrimo signatarų"] * 8)
+    edit(small_project / "text" / "lt.yaml", "answer: Taip.", long_answer)
+    build(BuildOptions(small_project, tmp_path / "out", languages=("lt",)))
+    [page] = page_texts(tmp_path / "out" / "card" / "card.lt.pdf")
+    # WeasyPrint breaks with U+2010 HYPHEN; pdfium puts a line break after it.
+    assert "\u2010" in page
