@@ -88,3 +88,24 @@ def test_not_a_project(run, tmp_path: Path):
     assert problems(run, tmp_path / "empty") == [
         "empty/project.yaml: missing: this folder is not a leafletgen project (run "
         "`leafletgen init DIR` to start one)"]
+
+
+def test_companion_language_must_exist_and_give_the_leaflets_text(run, small_project: Path):
+    edit(small_project / "project.yaml", "    languages: [en, lt]\n",
+         "    languages: [en]\n    companion: lt\n")
+    edit(small_project / "text" / "lt.yaml", "  help:\n    question: Ar galiu padėti?\n"
+         "    answer: Taip.\n", "")
+    assert problems(run, small_project) == [
+        "small/text/lt.yaml:17: entries.help: missing translation (leaflet 'card' prints lt "
+        "beside every language)"]
+    edit(small_project / "project.yaml", "companion: lt", "companion: uk")
+    assert problems(run, small_project) == [
+        "small/project.yaml:13: leaflets.card.companion: no language file text/uk.yaml"]
+
+
+def test_a_leaflet_without_languages_needs_a_language_that_gives_its_text(
+        run, small_project: Path):
+    edit(small_project / "project.yaml", "    languages: [en, lt]\n", "")
+    edit(small_project / "project.yaml", "  card:\n", "  poster:\n", )
+    assert problems(run, small_project)[0].startswith(
+        "small/project.yaml:8: leaflets.poster: no language file gives this leaflet's text")

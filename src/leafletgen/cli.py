@@ -118,16 +118,15 @@ def list_command(project_dir: Path) -> None:
     """List the leaflets and the languages each is made in."""
     project = _checked(project_dir)
     for leaflet in project.leaflets.values():
+        companion = f", each beside {leaflet.companion}" if leaflet.companion else ""
         click.echo(f"{leaflet.id}  ({leaflet.format.name}, {leaflet.pages} page(s), "
-                   f"template {leaflet.template})")
+                   f"template {leaflet.template}{companion})")
         for code in leaflet.languages:
             language = project.languages[code]
-            if language.is_source:
-                state = "source"
-            elif draft_reasons(project, leaflet, code):
+            if draft_reasons(project, leaflet, code):
                 state = "draft: unreviewed translation"
             else:
-                state = "reviewed"
+                state = "source" if language.is_source else "reviewed"
             click.echo(f"  {code:<8} {language.name:<16} {state}")
 
 

@@ -532,7 +532,8 @@ def _check_translations(
         if language is None:
             continue  # its file is missing or broken, and that is reported already
         file = files[code]
-        because = f"(leaflet {leaflet.id!r} is built in {code})"
+        because = (f"(leaflet {leaflet.id!r} prints {code} beside every language)"
+                   if code == leaflet.companion else f"(leaflet {leaflet.id!r} is built in {code})")
         text = language.leaflets.get(leaflet.id)
         if text is None:
             check.error(file, ("leaflets", leaflet.id), f"missing: the leaflet's title {because}")
