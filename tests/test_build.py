@@ -222,3 +222,12 @@ def test_weasyprint_warnings_are_reported_and_fail_under_strict(small_project: P
     assert all(str(p).startswith("card/card.en.pdf: WeasyPrint: Ignored `colour: red`")
                for p in caught.value.problems)
     assert tree_snapshot(tmp_path / "out") == before
+
+
+def test_without_a_hotline_qr_the_number_is_still_printed(small_project: Path, tmp_path: Path):
+    edit(small_project / "project.yaml", "    sections:\n",
+         "    qr:\n      hotline: false\n    sections:\n")
+    build(BuildOptions(small_project, tmp_path / "out", languages=("en",)))
+    pdf_path = tmp_path / "out" / "card" / "card.en.pdf"
+    assert HOTLINE_PRINTED in pdf_text(pdf_path)
+    assert not any(text.startswith("tel:") for _, text in decode_qr(pdf_path))
