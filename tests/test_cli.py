@@ -13,7 +13,7 @@ def test_build_writes_the_documented_paths(run, small_project: Path, tmp_path: P
     assert code == 0, stderr
     assert stdout.startswith("built 2 PDF(s) in ")
     assert "[1/2] card/card.en.pdf: 1 page(s)" in stderr  # progress
-    assert "draft: out/card/card.lt.pdf: lt: unreviewed labels and titles" in stderr
+    assert "draft: out/card/card.lt.pdf: lt: labels and titles: translation not reviewed" in stderr
     assert sorted(p.relative_to(tmp_path / "out").as_posix()
                   for p in (tmp_path / "out").rglob("*")) == [
         "card", "card/card.en.pdf", "card/card.lt.pdf", "manifest.json"]

@@ -27,7 +27,7 @@ def test_a_letter_outside_the_languages_own_fonts_is_an_error(small_project: Pat
     # Arabic letter there would come from a face the leaflet was not designed with.
     edit(small_project / "text" / "lt.yaml", "answer: Taip.", "answer: Taip, ن.")
     assert problems_of(small_project, tmp_path / "out") == [
-        f"{small_project / 'text' / 'lt.yaml'}:23: entries.help.answer: no font for lt "
+        f"{small_project / 'text' / 'lt.yaml'}:25: entries.help.answer: no font for lt "
         "(Noto Sans) covers 'ن' (U+0646 ARABIC LETTER NOON); add a font that has it to the "
         "project's fonts/ folder and name it in project.yaml under fonts.lt"]
 

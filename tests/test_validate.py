@@ -24,8 +24,8 @@ def test_the_fixture_project_is_valid(run, small_project: Path):
 def test_yaml_syntax_error(run, small_project: Path):
     edit(small_project / "text" / "lt.yaml", "  help:\n", "  help: [\n")
     assert problems(run, small_project) == [
-        "small/text/lt.yaml:22: YAML syntax error: while parsing a flow sequence, "
-        "expected ',' or ']', but got '?'"]
+        "small/text/lt.yaml:24: YAML syntax error: while parsing a flow sequence, "
+        "expected ',' or ']', but got ':'"]
 
 
 def test_unknown_key(run, small_project: Path):
@@ -35,11 +35,13 @@ def test_unknown_key(run, small_project: Path):
         "format, languages, pages, qr, sections, template)"]
 
 
-def test_missing_translation(run, small_project: Path):
-    edit(small_project / "text" / "lt.yaml",
-         "  help:\n    question: Ar galiu padėti?\n    answer: Taip.\n", "")
+def test_missing_section_heading(run, small_project: Path):
+    # A missing entry falls back to another language (test_translation.py); a missing
+    # heading has nothing to fall back to.
+    edit(small_project / "text" / "lt.yaml", "      main: Klausimai\n", "      other: Kita\n")
     assert problems(run, small_project) == [
-        "small/text/lt.yaml:17: entries.help: missing translation (leaflet 'card' is built in lt)"]
+        "small/text/lt.yaml:15: leaflets.card.sections.main: missing: the section heading "
+        "(leaflet 'card' is built in lt)"]
 
 
 def test_unknown_source(run, small_project: Path):
@@ -93,11 +95,10 @@ def test_not_a_project(run, tmp_path: Path):
 def test_companion_language_must_exist_and_give_the_leaflets_text(run, small_project: Path):
     edit(small_project / "project.yaml", "    languages: [en, lt]\n",
          "    languages: [en]\n    companion: lt\n")
-    edit(small_project / "text" / "lt.yaml", "  help:\n    question: Ar galiu padėti?\n"
-         "    answer: Taip.\n", "")
+    edit(small_project / "text" / "lt.yaml", "      main: Klausimai\n", "      other: Kita\n")
     assert problems(run, small_project) == [
-        "small/text/lt.yaml:17: entries.help: missing translation (leaflet 'card' prints lt "
-        "beside every language)"]
+        "small/text/lt.yaml:15: leaflets.card.sections.main: missing: the section heading "
+        "(leaflet 'card' prints lt beside every language)"]
     edit(small_project / "project.yaml", "companion: lt", "companion: uk")
     assert problems(run, small_project) == [
         "small/project.yaml:13: leaflets.card.companion: no language file text/uk.yaml"]

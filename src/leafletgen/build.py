@@ -19,6 +19,7 @@ from .fonts import FontSet, IsolatedFontconfig, coverage_problems, load_fonts, s
 from .model import Leaflet, Project
 from .preview import page_pngs, preview_name
 from .resources import PACKAGE_DIR, builtin_dir
+from .translation import final_problems
 from .validate import load_project, validate
 from .verify import Verification, verify
 from .write import MANIFEST_NAME, OutputWriter, manifest_bytes, read_manifest
@@ -36,6 +37,7 @@ class BuildOptions:
     leaflets: tuple[str, ...] = ()  # empty: every leaflet
     strict: bool = False  # warnings fail the build too
     preview_dpi: int | None = None  # also write a PNG of every page next to each PDF
+    final: bool = False  # refuse drafts: every text reviewed and up to date, no fallback
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,8 @@ def build(options: BuildOptions, report: Reporter = lambda message: None) -> Bui
     started = time.perf_counter()
     project, fonts = check(options.project_dir)
     pairs = select(project, options)
+    if options.final and (blocking := final_problems(project, pairs)):
+        raise ContentError(blocking)
 
     environment = make_environment(project)
     composed = [compose(project, leaflet, code, environment) for leaflet, code in pairs]

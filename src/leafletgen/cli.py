@@ -53,6 +53,8 @@ def _build_options(command):
         click.option("--leaflet", "leaflets", multiple=True, metavar="ID",
                      help="Only this leaflet (repeatable)."),
         click.option("--strict", is_flag=True, help="Treat warnings as errors."),
+        click.option("--final", is_flag=True,
+                     help="Refuse drafts: list what keeps each leaflet from print, exit 1."),
     ]):
         command = option(command)
     return command
@@ -61,9 +63,9 @@ def _build_options(command):
 @cli.command("build")
 @_build_options
 def build_command(project_dir: Path, output_dir: Path, languages: tuple[str, ...],
-                  leaflets: tuple[str, ...], strict: bool) -> None:
+                  leaflets: tuple[str, ...], strict: bool, final: bool) -> None:
     """Render, verify and write every leaflet in every language."""
-    _run_build(BuildOptions(project_dir, output_dir, languages, leaflets, strict))
+    _run_build(BuildOptions(project_dir, output_dir, languages, leaflets, strict, final=final))
 
 
 @cli.command("preview")
@@ -71,9 +73,9 @@ def build_command(project_dir: Path, output_dir: Path, languages: tuple[str, ...
 @click.option("--dpi", default=PREVIEW_DPI, show_default=True, type=click.IntRange(30, 600),
               help="Resolution of the PNGs.")
 def preview_command(project_dir: Path, output_dir: Path, languages: tuple[str, ...],
-                    leaflets: tuple[str, ...], strict: bool, dpi: int) -> None:
+                    leaflets: tuple[str, ...], strict: bool, final: bool, dpi: int) -> None:
     """Build, and write a PNG of every page next to each PDF (NAME.pN.png)."""
-    _run_build(BuildOptions(project_dir, output_dir, languages, leaflets, strict, dpi))
+    _run_build(BuildOptions(project_dir, output_dir, languages, leaflets, strict, dpi, final))
 
 
 def _run_build(options: BuildOptions) -> None:

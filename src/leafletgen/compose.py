@@ -18,6 +18,7 @@ from .fonts import REORDERING_SCRIPTS
 from .localise import format_date, format_number, format_percentage
 from .model import LanguageText, Leaflet, Project
 from .qr import QrCode, make_qr
+from .translation import blockers, printed_entry
 from .validate import PROJECT_FILE
 
 HOTLINE_QR_MM = 20.0
@@ -206,12 +207,15 @@ def _language_view(project: Project, leaflet: Leaflet, language: LanguageText,
     for section in leaflet.sections:
         entries = []
         for entry_id in section.entries:
-            text = language.entries[entry_id]
+            printed = printed_entry(project, language.code, entry_id)
             entries.append({
                 "id": entry_id,
-                "question": text.question,
-                "blocks": answer_blocks(text.answer),
+                "question": printed.text.question,
+                "blocks": answer_blocks(printed.text.answer),
                 "cites": [source_numbers[s] for s in project.entries[entry_id].cites],
+                # Set when the entry is printed from a fallback language: the template
+                # marks it and gives it that language's lang and dir.
+                "fallback": printed.language if printed.is_fallback else None,
             })
         sections.append({"id": section.id, "heading": texts.sections[section.id],
                          "new_page": section.new_page, "entries": entries})
@@ -241,14 +245,4 @@ def answer_blocks(answer: str) -> list[Block]:
 
 def draft_reasons(project: Project, leaflet: Leaflet, language_code: str) -> tuple[str, ...]:
     """Why this leaflet in this language must not go to print yet (empty when it may)."""
-    reasons = []
-    for code in (language_code, *([leaflet.companion] if leaflet.companion else [])):
-        language = project.languages[code]
-        if language.is_source:
-            continue
-        if not language.reviewed:
-            reasons.append(f"{code}: unreviewed labels and titles")
-        unreviewed = [e for e in leaflet.entry_ids if not language.entries[e].reviewed]
-        if unreviewed:
-            reasons.append(f"{code}: unreviewed entries {', '.join(unreviewed)}")
-    return tuple(reasons)
+    return tuple(str(blocker) for blocker in blockers(project, leaflet, language_code))

@@ -19,6 +19,7 @@ from fontTools.ttLib import TTCollection, TTFont
 
 from .errors import Problem
 from .model import LanguageText, Leaflet, Project
+from .translation import printed_entry
 
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
 
@@ -176,9 +177,12 @@ def _printed_text(project: Project, leaflet: Leaflet, language: LanguageText):
     for section_id, heading in texts.sections.items():
         yield own(f"leaflets.{leaflet.id}.sections.{section_id}", heading)
     for entry_id in leaflet.entry_ids:
-        entry = language.entries[entry_id]
-        yield own(f"entries.{entry_id}.question", entry.question)
-        yield own(f"entries.{entry_id}.answer", entry.answer)
+        # What is really printed: a fallback language's text where this one's is not ready.
+        printed = printed_entry(project, language.code, entry_id)
+        key = f"entries.{entry_id}"
+        file, line = printed.language.file, printed.language.line
+        yield file, line(f"{key}.question"), f"{key}.question", printed.text.question
+        yield file, line(f"{key}.answer"), f"{key}.answer", printed.text.answer
 
 
 class IsolatedFontconfig:

@@ -70,6 +70,8 @@ class EntryText:
     question: str
     answer: str
     reviewed: bool
+    # The fingerprint of the source text this translation was made from (translation.py).
+    translated_from: str | None = None
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,7 @@ class LanguageText:
     script: str = "Latn"  # ISO 15924
     font_stack: tuple[str, ...] = ("Noto Sans",)  # font families, first choice first
     font_stack_line: int | None = None  # its line in project.yaml when the project set it
+    fallback: str | None = None  # printed where this language's entry is missing or outdated
 
     @property
     def rtl(self) -> bool:

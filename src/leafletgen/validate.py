@@ -332,7 +332,13 @@ def _language(
         return None
 
     meta = check.mapping(file, ("language",), top.get("language"), required=("name",),
-                         optional=("direction",)) or {}
+                         optional=("direction", "fallback")) or {}
+    fallback = check.text(file, ("language", "fallback"), meta.get("fallback"))
+    if fallback is not None and (fallback == code or not (file.path.parent /
+                                                          f"{fallback}.yaml").is_file()):
+        check.error(file, ("language", "fallback"), f"no other language file {TEXT_DIR}/"
+                    f"{fallback}.yaml to fall back to")
+        fallback = None
     name = check.text(file, ("language", "name"), meta.get("name"))
     default_direction = "rtl" if code.split("-")[0] in RTL_LANGUAGES or language_script(
         code) in RTL_SCRIPTS else "ltr"
@@ -373,15 +379,21 @@ def _language(
                         f"{ENTRIES_FILE})")
             continue
         raw = check.mapping(file, path, raw, required=("question", "answer"),
-                            optional=() if is_source else ("status",))
+                            optional=() if is_source else ("status", "translated_from"))
         if raw is None:
             continue
         question = check.text(file, (*path, "question"), raw.get("question"))
         answer = check.text(file, (*path, "answer"), raw.get("answer"))
         reviewed = is_source or _status(check, file, (*path, "status"), raw.get("status"),
                                         file_reviewed)
+        translated_from = raw.get("translated_from")
+        if translated_from is not None and not (isinstance(translated_from, str)
+                                                and re.fullmatch(r"[0-9a-f]{12}", translated_from)):
+            check.error(file, (*path, "translated_from"), "must be the 12-character fingerprint "
+                        "`leafletgen status --entries` shows for the source text")
+            translated_from = None
         if question is not None and answer is not None:
-            texts[entry_id] = EntryText(question, answer, reviewed)
+            texts[entry_id] = EntryText(question, answer, reviewed, translated_from)
 
     if is_source:
         given = top.get("entries") if isinstance(top.get("entries"), dict) else {}
@@ -395,7 +407,7 @@ def _language(
     families, stack_line = font_stack or (default_font_stack(code), None)
     return LanguageText(code, name, direction, file.path, is_source, file_reviewed, labels,
                         leaflets, texts, lines, script=language_script(code),
-                        font_stack=families, font_stack_line=stack_line)
+                        font_stack=families, font_stack_line=stack_line, fallback=fallback)
 
 
 def _status(check: _Checker, file: YamlFile, key_path: KeyPath, value: Any, default: bool) -> bool:
@@ -542,6 +554,5 @@ def _check_translations(
                 if section.id not in text.sections:
                     check.error(file, ("leaflets", leaflet.id, "sections", section.id),
                                 f"missing: the section heading {because}")
-        for entry_id in leaflet.entry_ids:
-            if entry_id in entries and entry_id not in language.entries:
-                check.error(file, ("entries", entry_id), f"missing translation {because}")
+        # A missing entry is not an error: it is printed from the fallback language and
+        # makes the leaflet a draft (translation.py).

@@ -1,0 +1,138 @@
+"""Where each translation stands, and what a leaflet prints when one is not ready.
+
+Every translated entry records the fingerprint of the source text it was made from
+(`translated_from:` in the language file). When the source changes, its fingerprint
+changes, and every translation made from the old text is outdated at once: nobody has to
+remember to flag them. A missing or outdated entry is printed from a fallback language
+instead, visibly, and the leaflet becomes a draft.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from .errors import Problem
+from .model import EntryText, LanguageText, Leaflet, Project
+
+# Statuses of one entry in one language, best first.
+SOURCE, REVIEWED, UNREVIEWED, OUTDATED, MISSING = (
+    "source", "reviewed", "unreviewed", "outdated", "missing")
+STATUSES = (SOURCE, REVIEWED, UNREVIEWED, OUTDATED, MISSING)
+# Statuses whose text is not printed: the fallback language's is.
+NOT_PRINTABLE = (OUTDATED, MISSING)
+
+
+def fingerprint(text: EntryText) -> str:
+    """A short fingerprint of an entry's source text; whitespace changes do not count."""
+    normalised = "\n".join(" ".join(part.split()) for part in (text.question, text.answer))
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()[:12]
+
+
+def source_language(project: Project) -> LanguageText:
+    return project.languages[project.organisation.source_language]
+
+
+def entry_status(project: Project, code: str, entry_id: str) -> str:
+    language = project.languages[code]
+    if language.is_source:
+        return SOURCE
+    text = language.entries.get(entry_id)
+    if text is None:
+        return MISSING
+    if text.translated_from != fingerprint(source_language(project).entries[entry_id]):
+        return OUTDATED
+    return REVIEWED if text.reviewed else UNREVIEWED
+
+
+@dataclass(frozen=True)
+class PrintedEntry:
+    """The text a leaflet prints for an entry, and in which language it really is."""
+
+    text: EntryText
+    language: LanguageText
+    status: str  # the status of the entry in the leaflet's own language
+
+    @property
+    def is_fallback(self) -> bool:
+        return self.status in NOT_PRINTABLE
+
+
+def printed_entry(project: Project, code: str, entry_id: str) -> PrintedEntry:
+    """The entry's own translation if it is up to date, else the first language of the
+    fallback chain (the language's `fallback:`, then the source language) that has it."""
+    status = entry_status(project, code, entry_id)
+    if status not in NOT_PRINTABLE:
+        language = project.languages[code]
+        return PrintedEntry(language.entries[entry_id], language, status)
+    chain = [project.languages[code].fallback, project.organisation.source_language]
+    for candidate in chain:
+        if candidate and candidate in project.languages and entry_status(
+                project, candidate, entry_id) not in NOT_PRINTABLE:
+            language = project.languages[candidate]
+            return PrintedEntry(language.entries[entry_id], language, status)
+    raise AssertionError("the source language has every entry (validated)")
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """One reason a leaflet in one language is a draft, located for the report."""
+
+    language: str
+    entry: str | None  # None: the file's labels and titles
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"entry {self.entry}" if self.entry else "labels and titles"
+        return f"{self.language}: {where}: {self.reason}"
+
+
+_REASONS = {
+    UNREVIEWED: "translation not reviewed",
+    OUTDATED: "source text changed since it was translated",
+    MISSING: "not translated",
+}
+
+
+def blockers(project: Project, leaflet: Leaflet, code: str) -> list[Blocker]:
+    """Everything that makes this leaflet in this language a draft (empty: it is final)."""
+    found = []
+    for language_code in (code, *([leaflet.companion] if leaflet.companion else [])):
+        language = project.languages[language_code]
+        if language.is_source:
+            continue
+        if not language.reviewed:
+            found.append(Blocker(language_code, None, "translation not reviewed"))
+        for entry_id in leaflet.entry_ids:
+            entry = printed_entry(project, language_code, entry_id)
+            if entry.status in _REASONS:
+                reason = _REASONS[entry.status]
+                if entry.is_fallback:
+                    reason += f"; printed in {entry.language.name} ({entry.language.code})"
+                found.append(Blocker(language_code, entry_id, reason))
+    return found
+
+
+def final_problems(project: Project, pairs: list[tuple[Leaflet, str]]) -> list[Problem]:
+    """For `build --final`: every blocker of every selected leaflet, at its place in the
+    language file, so the coordinator sees exactly what to review or translate."""
+    problems = []
+    for leaflet, code in pairs:
+        for blocker in blockers(project, leaflet, code):
+            language = project.languages[blocker.language]
+            key = f"entries.{blocker.entry}" if blocker.entry else "status"
+            line = language.line(key) or language.line("entries" if blocker.entry else "")
+            message = f"{leaflet.id} in {code} cannot be final: {blocker.reason}"
+            if blocker.entry and blocker.reason.startswith(_REASONS[OUTDATED]):
+                current = fingerprint(source_language(project).entries[blocker.entry])
+                message += (f" (once the translation matches the source again, set "
+                            f"translated_from: {current})")
+            problems.append(Problem(language.file, line, key, message))
+    return problems
+
+
+def status_counts(project: Project, leaflet: Leaflet, code: str) -> dict[str, int]:
+    counts = dict.fromkeys(STATUSES, 0)
+    for entry_id in leaflet.entry_ids:
+        counts[entry_status(project, code, entry_id)] += 1
+    return counts
