@@ -6,6 +6,7 @@ usage mistakes exit 2 (Click's convention); anything else is a bug and keeps its
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 from pathlib import Path
@@ -20,6 +21,7 @@ from .errors import ContentError, display_path
 from .model import Project
 from .preview import PREVIEW_DPI
 from .resources import starter_dir
+from .translation import STATUSES, translation_report
 
 PROJECT_OPTION = click.option(
     "--project", "-p", "project_dir", default="leaflets", show_default=True,
@@ -130,6 +132,38 @@ def list_command(project_dir: Path) -> None:
             else:
                 state = "source" if language.is_source else "reviewed"
             click.echo(f"  {code:<8} {language.name:<16} {state}")
+
+
+@cli.command("status")
+@PROJECT_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--entries", is_flag=True,
+              help="Also list each entry that is not ready, with the source fingerprint.")
+def status_command(project_dir: Path, as_json: bool, entries: bool) -> None:
+    """Which leaflet is ready in which language: entries per translation status."""
+    project = _checked(project_dir)
+    rows = translation_report(project)
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    header = ["leaflet", "lang", *STATUSES, "state"]
+    table = [header] + [
+        [row["leaflet"], row["language"], *(str(row["entries"][s] or "-") for s in STATUSES),
+         "final" if row["final"] else "draft"]
+        for row in rows
+    ]
+    widths = [max(len(line[i]) for line in table) for i in range(len(header))]
+    for line in table:
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(line, widths,
+                                                                     strict=True)).rstrip())
+    if entries:
+        for row in rows:
+            for blocker in row["blockers"]:
+                where = f"entry {blocker['entry']}" if blocker["entry"] else "labels and titles"
+                fingerprint = (f" [source {blocker['source_fingerprint']}]"
+                               if blocker["source_fingerprint"] else "")
+                click.echo(f"{row['leaflet']} {row['language']}: {blocker['language']} {where}: "
+                           f"{blocker['reason']}{fingerprint}")
 
 
 @cli.command("init")

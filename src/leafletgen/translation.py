@@ -136,3 +136,26 @@ def status_counts(project: Project, leaflet: Leaflet, code: str) -> dict[str, in
     for entry_id in leaflet.entry_ids:
         counts[entry_status(project, code, entry_id)] += 1
     return counts
+
+
+def translation_report(project: Project) -> list[dict]:
+    """A row per leaflet and language: entries per status, whether it can be final, and
+    what blocks it. The `status` command prints it; `--json` gives it to scripts."""
+    rows = []
+    for leaflet in project.leaflets.values():
+        for code in leaflet.languages:
+            found = blockers(project, leaflet, code)
+            rows.append({
+                "leaflet": leaflet.id,
+                "language": code,
+                "entries": status_counts(project, leaflet, code),
+                "final": not found,
+                "blockers": [
+                    {"language": b.language, "entry": b.entry, "reason": b.reason,
+                     # What `translated_from:` must say once the translation is current.
+                     "source_fingerprint": fingerprint(
+                         source_language(project).entries[b.entry]) if b.entry else None}
+                    for b in found
+                ],
+            })
+    return rows
