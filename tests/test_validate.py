@@ -110,3 +110,22 @@ def test_a_leaflet_without_languages_needs_a_language_that_gives_its_text(
     edit(small_project / "project.yaml", "  card:\n", "  poster:\n", )
     assert problems(run, small_project)[0].startswith(
         "small/project.yaml:8: leaflets.poster: no language file gives this leaflet's text")
+
+
+def test_placeholders_must_be_known_well_formed_and_kept_by_translations(run, small_project):
+    edit(small_project / "text" / "en.yaml", "      - Call the hotline.",
+         "      - Call the hotline: {hotline}.")
+    edit(small_project / "text" / "en.yaml", "answer: No, under Article 291 part 2.",
+         "answer: No, under Article 291 part 2 {source:code}, see {websit}.")
+    edit(small_project / "text" / "lt.yaml", "answer: Taip.", "answer: Taip, {hotline.")
+    assert problems(run, small_project) == [
+        "small/text/en.yaml:19: entries.legal.answer: unknown placeholder {websit} (known: "
+        "{hotline}, {website}, {source:<cited source id>})",
+        "small/text/lt.yaml:21: entries.legal.answer: placeholder {source:code} of the source "
+        "text is missing: copy it into the translation unchanged",
+        "small/text/lt.yaml:21: entries.legal.answer: placeholder {websit} of the source text "
+        "is missing: copy it into the translation unchanged",
+        "small/text/lt.yaml:25: entries.help.answer: broken placeholder near 'Taip, {hotline.': "
+        "write {name}, or {{ and }} for literal braces",
+        "small/text/lt.yaml:25: entries.help.answer: placeholder {hotline} of the source text "
+        "is missing: copy it into the translation unchanged"]

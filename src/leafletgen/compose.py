@@ -17,6 +17,7 @@ from .errors import ContentError, Problem
 from .fonts import REORDERING_SCRIPTS
 from .localise import format_date, format_number, format_percentage
 from .model import LanguageText, Leaflet, Project
+from .placeholders import fill
 from .qr import QrCode, make_qr
 from .translation import blockers, printed_entry
 from .validate import PROJECT_FILE
@@ -203,6 +204,11 @@ def _language_view(project: Project, leaflet: Leaflet, language: LanguageText,
                    source_numbers: dict[str, int]) -> dict:
     """A leaflet's text in one language, shaped for templates."""
     texts = language.leaflets[leaflet.id]
+    values = {
+        "hotline": project.organisation.hotline.display,
+        "website": project.organisation.website,
+        **{f"source:{source_id}": f"[{number}]" for source_id, number in source_numbers.items()},
+    }
     sections = []
     for section in leaflet.sections:
         entries = []
@@ -210,8 +216,8 @@ def _language_view(project: Project, leaflet: Leaflet, language: LanguageText,
             printed = printed_entry(project, language.code, entry_id)
             entries.append({
                 "id": entry_id,
-                "question": printed.text.question,
-                "blocks": answer_blocks(printed.text.answer),
+                "question": fill(printed.text.question, values),
+                "blocks": answer_blocks(fill(printed.text.answer, values)),
                 "cites": [source_numbers[s] for s in project.entries[entry_id].cites],
                 # Set when the entry is printed from a fallback language: the template
                 # marks it and gives it that language's lang and dir.

@@ -31,6 +31,7 @@ from .model import (
     Section,
     Source,
 )
+from .placeholders import SIMPLE_NAMES, placeholders
 from .resources import builtin_dir
 
 PROJECT_FILE = "project.yaml"
@@ -200,6 +201,7 @@ def validate(loaded: LoadedProject) -> Project:
         check.error(loaded.project, ("organisation", "source_language"),
                     f"no language file {TEXT_DIR}/{source_language}.yaml for the source language")
     leaflets = _leaflets(check, loaded, entries, languages)
+    _check_placeholders(check, loaded.texts, languages, entries, source_language)
     check.problems.raise_if_any()
     assert organisation is not None
     root = loaded.root
@@ -531,6 +533,43 @@ def _sections(
         new_page = check.flag(file, (*path, "new_page"), raw.get("new_page"), False)
         sections.append(Section(section_id, entry_ids, new_page))
     return tuple(sections)
+
+
+def _check_placeholders(
+    check: _Checker, files: dict[str, YamlFile], languages: dict[str, LanguageText],
+    entries: dict[str, Entry], source_language: str | None,
+) -> None:
+    """Placeholders must be well formed and known in the source text, and a translation
+    must keep exactly the placeholders of the text it translates."""
+    source = languages.get(source_language or "")
+    for code, language in languages.items():
+        file = files[code]
+        for entry_id, text in language.entries.items():
+            for field in ("question", "answer"):
+                path = ("entries", entry_id, field)
+                found, broken = placeholders(getattr(text, field))
+                for message in broken:
+                    check.error(file, path, message)
+                if language.is_source:
+                    cited = {f"source:{s}" for s in entries[entry_id].cites}
+                    for name in found:
+                        if name.startswith("source:") and name not in cited:
+                            check.error(file, path, f"placeholder {{{name}}}: the entry does "
+                                        f"not cite {name.split(':', 1)[1]!r} (entries.yaml)")
+                        elif not name.startswith("source:") and name not in SIMPLE_NAMES:
+                            check.error(file, path, f"unknown placeholder {{{name}}} (known: "
+                                        "{hotline}, {website}, {source:<cited source id>})")
+                    continue
+                if source is None or entry_id not in source.entries:
+                    continue
+                wanted, _ = placeholders(getattr(source.entries[entry_id], field))
+                for name in sorted(set(wanted) | set(found)):
+                    if found[name] < wanted[name]:
+                        check.error(file, path, f"placeholder {{{name}}} of the source text is "
+                                    "missing: copy it into the translation unchanged")
+                    elif found[name] > wanted[name]:
+                        check.error(file, path, f"placeholder {{{name}}} is not in the source "
+                                    "text" + (" as often" if wanted[name] else ""))
 
 
 def _check_translations(
