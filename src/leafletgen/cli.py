@@ -19,6 +19,7 @@ from .build import BuildOptions, SelectionError, build, check
 from .compose import draft_reasons
 from .errors import ContentError, display_path
 from .model import Project
+from .po import export_po, import_po
 from .preview import PREVIEW_DPI
 from .resources import starter_dir
 from .translation import STATUSES, translation_report
@@ -164,6 +165,42 @@ def status_command(project_dir: Path, as_json: bool, entries: bool) -> None:
                                if blocker["source_fingerprint"] else "")
                 click.echo(f"{row['leaflet']} {row['language']}: {blocker['language']} {where}: "
                            f"{blocker['reason']}{fingerprint}")
+
+
+@cli.group("po")
+def po_group() -> None:
+    """Exchange a language with translators' tools as a gettext PO file."""
+
+
+@po_group.command("export")
+@PROJECT_OPTION
+@click.argument("language")
+@click.option("--output", "-o", "output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the catalogue (default: LANGUAGE.po).")
+def po_export_command(project_dir: Path, language: str, output: Path | None) -> None:
+    """Write LANGUAGE's texts, with the source texts, as a PO catalogue."""
+    project = _checked(project_dir)
+    if language not in project.languages or project.languages[language].is_source:
+        raise click.UsageError(f"{language!r} is not a translation in this project")
+    output = output or Path(f"{language}.po")
+    output.write_text(export_po(project, language), encoding="utf-8")
+    click.echo(f"wrote {display_path(output)}")
+
+
+@po_group.command("import")
+@PROJECT_OPTION
+@click.argument("catalogue", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def po_import_command(project_dir: Path, catalogue: Path) -> None:
+    """Apply a translator's PO catalogue to its language file (all or nothing)."""
+    project = _checked(project_dir)
+    try:
+        result = import_po(project, catalogue)
+    except ContentError as error:
+        _fail(error)
+    click.echo(f"updated {display_path(result.path)}: {len(result.changed)} text(s) changed"
+               + (f" ({', '.join(result.changed)})" if result.changed else "")
+               + (f"; confirmed current: {', '.join(result.confirmed)}"
+                  if result.confirmed else ""))
 
 
 @cli.command("init")
