@@ -120,7 +120,7 @@ def test_placeholders_must_be_known_well_formed_and_kept_by_translations(run, sm
     edit(small_project / "text" / "lt.yaml", "answer: Taip.", "answer: Taip, {hotline.")
     assert problems(run, small_project) == [
         "small/text/en.yaml:19: entries.legal.answer: unknown placeholder {websit} (known: "
-        "{hotline}, {website}, {source:<cited source id>})",
+        "{hotline}, {website}, {source:<cited source id>}, {stat:<figure id>})",
         "small/text/lt.yaml:21: entries.legal.answer: placeholder {source:code} of the source "
         "text is missing: copy it into the translation unchanged",
         "small/text/lt.yaml:21: entries.legal.answer: placeholder {websit} of the source text "

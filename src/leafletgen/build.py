@@ -6,6 +6,7 @@ is written, so a failed build leaves the previous PDFs and manifest as they were
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import time
 from collections.abc import Callable
@@ -14,7 +15,8 @@ from pathlib import Path
 
 from . import __version__
 from .compose import ComposedDocument, compose, make_environment
-from .errors import ContentError, ProblemList
+from .errors import ContentError, Problem, ProblemList
+from .figures import figure_warnings
 from .fonts import FontSet, IsolatedFontconfig, coverage_problems, load_fonts, stack_problems
 from .model import Leaflet, Project
 from .preview import page_pngs, preview_name
@@ -116,6 +118,11 @@ def build(options: BuildOptions, report: Reporter = lambda message: None) -> Bui
     pairs = select(project, options)
     if options.final and (blocking := final_problems(project, pairs)):
         raise ContentError(blocking)
+    warnings = content_warnings(project)
+    if warnings and options.strict:
+        raise ContentError(warnings)
+    for warning in warnings:
+        report(f"warning: {warning}")
 
     environment = make_environment(project)
     composed = [compose(project, leaflet, code, environment) for leaflet, code in pairs]
@@ -204,6 +211,11 @@ def _write_manifest(writer: OutputWriter, output_dir: Path, project: Project,
         "outputs": records,
     }
     writer.write(MANIFEST_NAME, manifest_bytes(manifest))
+
+
+def content_warnings(project: Project, today: datetime.date | None = None) -> list[Problem]:
+    """What is suspect but printable: hand-typed or stale figures (figures.py)."""
+    return figure_warnings(project, today or datetime.date.today())
 
 
 def check(project_dir: Path) -> tuple[Project, FontSet]:

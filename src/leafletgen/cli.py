@@ -15,7 +15,7 @@ from typing import NoReturn
 import click
 
 from . import __version__
-from .build import BuildOptions, SelectionError, build, check
+from .build import BuildOptions, SelectionError, build, check, content_warnings
 from .compose import draft_reasons
 from .errors import ContentError, display_path
 from .model import Project
@@ -112,6 +112,8 @@ def _checked(project_dir: Path) -> Project:
 def check_command(project_dir: Path) -> None:
     """Validate the project without rendering anything."""
     project = _checked(project_dir)
+    for warning in content_warnings(project):
+        click.echo(f"warning: {warning}", err=True)
     pairs = sum(len(leaflet.languages) for leaflet in project.leaflets.values())
     click.echo(f"ok: {len(project.leaflets)} leaflet(s), {len(project.languages)} language(s), "
                f"{pairs} PDF(s) to build")

@@ -15,7 +15,7 @@ import markupsafe
 from .bidi import isolate_html, isolate_plain
 from .errors import ContentError, Problem
 from .fonts import REORDERING_SCRIPTS
-from .localise import format_date, format_number, format_percentage
+from .localise import format_date, format_figure, format_number, format_percentage
 from .model import LanguageText, Leaflet, Project
 from .placeholders import fill
 from .qr import QrCode, make_qr
@@ -208,6 +208,8 @@ def _language_view(project: Project, leaflet: Leaflet, language: LanguageText,
         "hotline": project.organisation.hotline.display,
         "website": project.organisation.website,
         **{f"source:{source_id}": f"[{number}]" for source_id, number in source_numbers.items()},
+        **{f"stat:{stat.id}": format_figure(stat.value, stat.unit, language.code)
+           for stat in project.statistics.values()},
     }
     sections = []
     for section in leaflet.sections:

@@ -40,5 +40,12 @@ def format_percentage(fraction: float, code: str) -> str:
     return format_percent(fraction, locale=babel_locale(code))
 
 
+def format_figure(value: float, unit: str, code: str) -> str:
+    """A statistic as the language writes it: percentages are stored as 24 for 24 %."""
+    if unit == "percent":
+        return format_percentage(value / 100, code)
+    return format_number(value, code)
+
+
 def format_date(value: datetime.date, code: str) -> str:
     return _babel_date(value, "long", locale=babel_locale(code))

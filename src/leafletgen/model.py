@@ -57,6 +57,22 @@ class Source:
     url: str
 
 
+# How a figure is written: a count (1 162), a percentage (24 %), or a number of months.
+STATISTIC_UNITS = ("count", "percent", "months", "years")
+
+
+@dataclass(frozen=True)
+class Statistic:
+    """One figure, kept once and printed everywhere through `{stat:<id>}`."""
+
+    id: str
+    value: float
+    unit: str
+    as_of: datetime.date  # the date the figure is valid for
+    source: str  # a source id
+    line: int | None = None  # in statistics.yaml, for warnings found later
+
+
 @dataclass(frozen=True)
 class Entry:
     """A FAQ entry's language-independent part; its text lives in each language file."""
@@ -160,6 +176,8 @@ class Project:
     leaflets: dict[str, Leaflet]
     template_dirs: tuple[Path, ...] = field(default=())
     font_dirs: tuple[Path, ...] = field(default=())
+    statistics: dict[str, Statistic] = field(default_factory=dict)
+    statistics_max_age_days: int = 730  # older figures are reported as stale
 
     def cited_sources(self, leaflet: Leaflet) -> list[Source]:
         """The sources a leaflet's entries cite, once each, in order of first citation."""

@@ -19,6 +19,7 @@ from .model import (
     LABELS,
     PAGE_FORMATS,
     RTL_LANGUAGES,
+    STATISTIC_UNITS,
     Entry,
     EntryText,
     LanguageText,
@@ -30,12 +31,14 @@ from .model import (
     QrOptions,
     Section,
     Source,
+    Statistic,
 )
 from .placeholders import SIMPLE_NAMES, placeholders
 from .resources import builtin_dir
 
 PROJECT_FILE = "project.yaml"
 ENTRIES_FILE = "entries.yaml"
+STATISTICS_FILE = "statistics.yaml"
 SOURCES_FILE = "sources.yaml"
 TEXT_DIR = "text"
 
@@ -57,6 +60,7 @@ class LoadedProject:
     entries: YamlFile
     sources: YamlFile | None
     texts: dict[str, YamlFile]  # language code (the file's stem) -> file
+    statistics: YamlFile | None = None
 
 
 def load_project(root: Path) -> LoadedProject:
@@ -80,6 +84,7 @@ def load_project(root: Path) -> LoadedProject:
     if entries is None and not (root / ENTRIES_FILE).exists():
         problems.add(root / ENTRIES_FILE, None, "", "missing: the project's FAQ entries")
     sources = load(root / SOURCES_FILE) if (root / SOURCES_FILE).exists() else None
+    statistics = load(root / STATISTICS_FILE) if (root / STATISTICS_FILE).exists() else None
     texts: dict[str, YamlFile] = {}
     text_dir = root / TEXT_DIR
     for path in sorted(text_dir.glob("*.yaml")) if text_dir.is_dir() else []:
@@ -90,7 +95,7 @@ def load_project(root: Path) -> LoadedProject:
         problems.add(path, None, "", "language files end in .yaml")
     problems.raise_if_any()
     assert project is not None and entries is not None
-    return LoadedProject(root, project, entries, sources, texts)
+    return LoadedProject(root, project, entries, sources, texts, statistics)
 
 
 class _Checker:
@@ -189,6 +194,9 @@ def validate(loaded: LoadedProject) -> Project:
     declared_sources = set(loaded.sources.data) if loaded.sources and isinstance(
         loaded.sources.data, dict) else set()
     entries = _entries(check, loaded.entries, declared_sources)
+    statistics = _statistics(check, loaded.statistics, declared_sources)
+    declared_statistics = set(loaded.statistics.data) if loaded.statistics and isinstance(
+        loaded.statistics.data, dict) else set()
     source_language = organisation.source_language if organisation else None
     font_stacks = _font_stacks(check, loaded.project, loaded.texts)
     languages = {
@@ -201,7 +209,9 @@ def validate(loaded: LoadedProject) -> Project:
         check.error(loaded.project, ("organisation", "source_language"),
                     f"no language file {TEXT_DIR}/{source_language}.yaml for the source language")
     leaflets = _leaflets(check, loaded, entries, languages)
-    _check_placeholders(check, loaded.texts, languages, entries, source_language)
+    _check_placeholders(check, loaded.texts, languages, entries, source_language,
+                        declared_statistics)
+    max_age = _max_age(check, loaded.project)
     check.problems.raise_if_any()
     assert organisation is not None
     root = loaded.root
@@ -215,6 +225,8 @@ def validate(loaded: LoadedProject) -> Project:
         # The user's folders first, then the built-ins: a project may override any template.
         template_dirs=_existing(root / "templates", builtin_dir("templates")),
         font_dirs=_existing(root / "fonts", builtin_dir("fonts")),
+        statistics=statistics,
+        statistics_max_age_days=max_age,
     )
 
 
@@ -224,7 +236,7 @@ def _existing(*dirs: Path) -> tuple[Path, ...]:
 
 def _organisation(check: _Checker, file: YamlFile) -> Organisation | None:
     top = check.mapping(file, (), file.data, required=("organisation", "leaflets"),
-                        optional=("fonts",))
+                        optional=("fonts", "statistics_max_age_days"))
     if top is None:
         return None
     path = ("organisation",)
@@ -277,6 +289,47 @@ def _sources(check: _Checker, file: YamlFile | None) -> dict[str, Source]:
         if None not in (title, publisher, url, date):
             sources[source_id] = Source(source_id, title, publisher, date, url)
     return sources
+
+
+def _statistics(check: _Checker, file: YamlFile | None,
+                sources: set[str]) -> dict[str, Statistic]:
+    if file is None:
+        return {}
+    statistics = {}
+    for stat_id, raw in check.ids(file, (), file.data).items():
+        path = (stat_id,)
+        raw = check.mapping(file, path, raw, required=("value", "unit", "as_of", "source"))
+        if raw is None:
+            continue
+        value, unit, as_of, source = (raw.get(k) for k in ("value", "unit", "as_of", "source"))
+        ok = True
+        if "value" in raw and (isinstance(value, bool) or not isinstance(value, int | float)):
+            check.error(file, (*path, "value"), f"must be a number, not {_kind(value)}")
+            ok = False
+        if "unit" in raw and unit not in STATISTIC_UNITS:
+            check.error(file, (*path, "unit"), f"unknown unit {unit!r} (known: "
+                        f"{', '.join(STATISTIC_UNITS)})")
+            ok = False
+        if "as_of" in raw and not isinstance(as_of, datetime.date):
+            check.error(file, (*path, "as_of"), "must be a date written as YYYY-MM-DD")
+            ok = False
+        if "source" in raw and source not in sources:
+            check.error(file, (*path, "source"), f"unknown source {source!r} (not in "
+                        f"{SOURCES_FILE})")
+            ok = False
+        if ok and len(raw) == 4:
+            statistics[stat_id] = Statistic(stat_id, value, unit, as_of, source,
+                                            file.line(path))
+    return statistics
+
+
+def _max_age(check: _Checker, file: YamlFile) -> int:
+    top = file.data if isinstance(file.data, dict) else {}
+    value = top.get("statistics_max_age_days", 730)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        check.error(file, ("statistics_max_age_days",), "must be a whole number of days")
+        return 730
+    return value
 
 
 def _entries(check: _Checker, file: YamlFile, sources: set[str]) -> dict[str, Entry]:
@@ -537,7 +590,7 @@ def _sections(
 
 def _check_placeholders(
     check: _Checker, files: dict[str, YamlFile], languages: dict[str, LanguageText],
-    entries: dict[str, Entry], source_language: str | None,
+    entries: dict[str, Entry], source_language: str | None, statistics: set[str],
 ) -> None:
     """Placeholders must be well formed and known in the source text, and a translation
     must keep exactly the placeholders of the text it translates."""
@@ -556,9 +609,14 @@ def _check_placeholders(
                         if name.startswith("source:") and name not in cited:
                             check.error(file, path, f"placeholder {{{name}}}: the entry does "
                                         f"not cite {name.split(':', 1)[1]!r} (entries.yaml)")
+                        elif name.startswith("stat:"):
+                            if name.split(":", 1)[1] not in statistics:
+                                check.error(file, path, f"placeholder {{{name}}}: no such figure "
+                                            f"in {STATISTICS_FILE}")
                         elif not name.startswith("source:") and name not in SIMPLE_NAMES:
                             check.error(file, path, f"unknown placeholder {{{name}}} (known: "
-                                        "{hotline}, {website}, {source:<cited source id>})")
+                                        "{hotline}, {website}, {source:<cited source id>}, "
+                                        "{stat:<figure id>})")
                     continue
                 if source is None or entry_id not in source.entries:
                     continue
