@@ -18,6 +18,7 @@ from . import __version__
 from .build import BuildOptions, SelectionError, build, check, content_warnings
 from .compose import draft_reasons
 from .errors import ContentError, display_path
+from .links import check_links
 from .model import Project
 from .po import export_po, import_po
 from .preview import PREVIEW_DPI
@@ -109,7 +110,11 @@ def _checked(project_dir: Path) -> Project:
 
 @cli.command("check")
 @PROJECT_OPTION
-def check_command(project_dir: Path) -> None:
+@click.option("--links", is_flag=True,
+              help="Also request every address a QR code or footer prints; dead ones exit 1.")
+@click.option("--timeout", default=5.0, show_default=True, type=click.FloatRange(0.1, 60),
+              help="Seconds to wait for each address.")
+def check_command(project_dir: Path, links: bool, timeout: float) -> None:
     """Validate the project without rendering anything."""
     project = _checked(project_dir)
     for warning in content_warnings(project):
@@ -117,6 +122,15 @@ def check_command(project_dir: Path) -> None:
     pairs = sum(len(leaflet.languages) for leaflet in project.leaflets.values())
     click.echo(f"ok: {len(project.leaflets)} leaflet(s), {len(project.languages)} language(s), "
                f"{pairs} PDF(s) to build")
+    if links:
+        results = check_links(project, timeout)
+        for result in results:
+            click.echo(result.describe(), err=not result.ok)
+        dead = [r for r in results if not r.ok]
+        if dead:
+            click.echo(f"error: {len(dead)} of {len(results)} address(es) do not answer",
+                       err=True)
+            sys.exit(1)
 
 
 @cli.command("list")
