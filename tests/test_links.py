@@ -20,9 +20,7 @@ class _Handler(BaseHTTPRequestHandler):
         if self.path == "/moved":
             self.send_response(301)
             self.send_header("Location", "/ok")
-        elif self.path in ("/ok", "/slow"):
-            self.send_response(200)
-        elif self.path == "/no-head" and self.command == "GET":
+        elif self.path in ("/ok", "/slow") or (self.path == "/no-head" and self.command == "GET"):
             self.send_response(200)
         elif self.path == "/no-head":
             self.send_response(405)
