@@ -95,6 +95,7 @@ class LeafletText:
     title: str
     subtitle: str
     sections: dict[str, str]  # section id -> heading
+    charts: dict[str, str] = field(default_factory=dict)  # chart id -> title
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,7 @@ class LanguageText:
     font_stack: tuple[str, ...] = ("Noto Sans",)  # font families, first choice first
     font_stack_line: int | None = None  # its line in project.yaml when the project set it
     fallback: str | None = None  # printed where this language's entry is missing or outdated
+    figures: dict[str, str] = field(default_factory=dict)  # statistic id -> label
 
     @property
     def rtl(self) -> bool:
@@ -150,6 +152,14 @@ class QrOptions:
 
 
 @dataclass(frozen=True)
+class Chart:
+    """A bar chart of figures of the same unit, drawn from statistics.yaml."""
+
+    id: str
+    figures: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Leaflet:
     id: str
     template: str
@@ -160,6 +170,15 @@ class Leaflet:
     qr: QrOptions
     # A second language printed beside each one (a bilingual card: Arabic and Lithuanian).
     companion: str | None = None
+    figures: tuple[str, ...] = ()  # key figures, shown large with their labels
+    charts: tuple[Chart, ...] = ()
+    published: datetime.date | None = None  # printed on reports
+
+    @property
+    def figure_ids(self) -> tuple[str, ...]:
+        """Every figure the leaflet shows, in order, once each."""
+        return tuple(dict.fromkeys(
+            (*self.figures, *(f for chart in self.charts for f in chart.figures))))
 
     @property
     def entry_ids(self) -> tuple[str, ...]:
@@ -185,4 +204,7 @@ class Project:
         for entry_id in leaflet.entry_ids:
             for source_id in self.entries[entry_id].cites:
                 seen.setdefault(source_id, self.sources[source_id])
+        for figure_id in leaflet.figure_ids:  # a figure shown is a figure cited
+            source_id = self.statistics[figure_id].source
+            seen.setdefault(source_id, self.sources[source_id])
         return list(seen.values())

@@ -20,6 +20,7 @@ from .model import (
     PAGE_FORMATS,
     RTL_LANGUAGES,
     STATISTIC_UNITS,
+    Chart,
     Entry,
     EntryText,
     LanguageText,
@@ -208,7 +209,7 @@ def validate(loaded: LoadedProject) -> Project:
     if source_language and source_language not in loaded.texts:
         check.error(loaded.project, ("organisation", "source_language"),
                     f"no language file {TEXT_DIR}/{source_language}.yaml for the source language")
-    leaflets = _leaflets(check, loaded, entries, languages)
+    leaflets = _leaflets(check, loaded, entries, languages, statistics)
     _check_placeholders(check, loaded.texts, languages, entries, source_language,
                         declared_statistics)
     max_age = _max_age(check, loaded.project)
@@ -382,7 +383,7 @@ def _language(
         return None
     is_source = code == source_language
     top = check.mapping(file, (), file.data, required=("language", "labels", "leaflets", "entries"),
-                        optional=() if is_source else ("status",))
+                        optional=("figures",) if is_source else ("figures", "status"))
     if top is None:
         return None
 
@@ -413,7 +414,8 @@ def _language(
     leaflets = {}
     for leaflet_id, raw in check.ids(file, ("leaflets",), top.get("leaflets")).items():
         path = ("leaflets", leaflet_id)
-        raw = check.mapping(file, path, raw, required=("title",), optional=("subtitle", "sections"))
+        raw = check.mapping(file, path, raw, required=("title",),
+                            optional=("subtitle", "sections", "charts"))
         if raw is None:
             continue
         title = check.text(file, (*path, "title"), raw.get("title"))
@@ -423,8 +425,17 @@ def _language(
         for section_id, heading in raw_sections.items():
             if (text := check.text(file, (*path, "sections", section_id), heading)) is not None:
                 headings[section_id] = text
+        chart_titles = {}
+        for chart_id, chart_title in check.ids(file, (*path, "charts"), raw.get("charts")).items():
+            if (text := check.text(file, (*path, "charts", chart_id), chart_title)) is not None:
+                chart_titles[chart_id] = text
         if title is not None:
-            leaflets[leaflet_id] = LeafletText(title, subtitle or "", headings)
+            leaflets[leaflet_id] = LeafletText(title, subtitle or "", headings, chart_titles)
+
+    figure_labels = {}
+    for figure_id, label in check.ids(file, ("figures",), top.get("figures")).items():
+        if (text := check.text(file, ("figures", figure_id), label)) is not None:
+            figure_labels[figure_id] = text
 
     texts = {}
     for entry_id, raw in check.ids(file, ("entries",), top.get("entries")).items():
@@ -462,7 +473,8 @@ def _language(
     families, stack_line = font_stack or (default_font_stack(code), None)
     return LanguageText(code, name, direction, file.path, is_source, file_reviewed, labels,
                         leaflets, texts, lines, script=language_script(code),
-                        font_stack=families, font_stack_line=stack_line, fallback=fallback)
+                        font_stack=families, font_stack_line=stack_line, fallback=fallback,
+                        figures=figure_labels)
 
 
 def _status(check: _Checker, file: YamlFile, key_path: KeyPath, value: Any, default: bool) -> bool:
@@ -476,7 +488,7 @@ def _status(check: _Checker, file: YamlFile, key_path: KeyPath, value: Any, defa
 
 def _leaflets(
     check: _Checker, loaded: LoadedProject, entries: dict[str, Entry],
-    languages: dict[str, LanguageText],
+    languages: dict[str, LanguageText], statistics: dict[str, Statistic],
 ) -> dict[str, Leaflet]:
     file = loaded.project
     top = file.data if isinstance(file.data, dict) else {}
@@ -485,7 +497,8 @@ def _leaflets(
         path = ("leaflets", leaflet_id)
         raw = check.mapping(file, path, raw,
                             required=("template", "format", "pages", "sections"),
-                            optional=("qr", "languages", "companion"))
+                            optional=("qr", "languages", "companion", "figures", "charts",
+                                      "published"))
         if raw is None:
             continue
         template = check.text(file, (*path, "template"), raw.get("template"))
@@ -531,13 +544,52 @@ def _leaflets(
             hotline=check.flag(file, (*path, "qr", "hotline"), qr_raw.get("hotline"), True),
             sources=check.flag(file, (*path, "qr", "sources"), qr_raw.get("sources"), True),
         )
+        figures = check.id_list(file, (*path, "figures"), raw.get("figures"))
+        for index, figure_id in enumerate(figures):
+            if figure_id not in statistics:
+                check.error(file, (*path, "figures", index),
+                            f"unknown figure {figure_id!r} (not in {STATISTICS_FILE})")
+        charts = _charts(check, file, (*path, "charts"), raw.get("charts"), statistics)
+        published = raw.get("published")
+        if "published" in raw and not isinstance(published, datetime.date):
+            check.error(file, (*path, "published"), "must be a date written as YYYY-MM-DD")
+            published = None
         if None in (template, page_format, pages) or sections is None:
             continue
         leaflet = Leaflet(leaflet_id, template, page_format, pages, leaflet_languages,
-                          sections, qr, companion)
+                          sections, qr, companion, figures, charts, published)
         _check_translations(check, leaflet, entries, languages, loaded.texts)
         leaflets[leaflet_id] = leaflet
     return leaflets
+
+
+def _charts(check: _Checker, file: YamlFile, key_path: KeyPath, value: Any,
+            statistics: dict[str, Statistic]) -> tuple[Chart, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        check.error(file, key_path, "must be a list of charts, each with an id and figures")
+        return ()
+    charts = []
+    for index, raw in enumerate(value):
+        path = (*key_path, index)
+        raw = check.mapping(file, path, raw, required=("id", "figures"))
+        if raw is None:
+            continue
+        chart_id = raw.get("id")
+        if not isinstance(chart_id, str) or not ID_RE.match(chart_id):
+            check.error(file, (*path, "id"), "must be an id (lower-case letters, digits, hyphens)")
+            continue
+        figures = check.id_list(file, (*path, "figures"), raw.get("figures"))
+        known = [statistics[f] for f in figures if f in statistics]
+        for figure_index, figure_id in enumerate(figures):
+            if figure_id not in statistics:
+                check.error(file, (*path, "figures", figure_index),
+                            f"unknown figure {figure_id!r} (not in {STATISTICS_FILE})")
+        if len({stat.unit for stat in known}) > 1:
+            check.error(file, (*path, "figures"), "a chart compares figures of one unit")
+        charts.append(Chart(chart_id, figures))
+    return tuple(charts)
 
 
 def _languages_with_text(
@@ -651,5 +703,13 @@ def _check_translations(
                 if section.id not in text.sections:
                     check.error(file, ("leaflets", leaflet.id, "sections", section.id),
                                 f"missing: the section heading {because}")
+            for chart in leaflet.charts:
+                if chart.id not in text.charts:
+                    check.error(file, ("leaflets", leaflet.id, "charts", chart.id),
+                                f"missing: the chart's title {because}")
+        for figure_id in leaflet.figure_ids:
+            if figure_id not in language.figures:
+                check.error(file, ("figures", figure_id),
+                            f"missing: the figure's label {because}")
         # A missing entry is not an error: it is printed from the fallback language and
         # makes the leaflet a draft (translation.py).
