@@ -137,6 +137,7 @@ def compose(
 
     view = _language_view(project, leaflet, language, source_numbers)
     sections = view["sections"]
+    figures, charts = _figures_and_charts(project, leaflet, language, source_numbers)
     reasons = draft_reasons(project, leaflet, language_code)
     context = {
         # The document's direction, for the `bidi` filter and for mirroring page furniture:
@@ -163,6 +164,12 @@ def compose(
             for s in sources
         ],
         "draft": bool(reasons),
+        "figures": figures,
+        "charts": charts,
+        "published": leaflet.published,
+        # Every heading the language file gives, for blocks beyond the FAQ sections
+        # (a heading with id `figures` titles the key figures).
+        "headings": texts.sections,
     }
     try:
         template = environment.get_template(leaflet.template)
@@ -180,6 +187,8 @@ def compose(
 
     expected = [hotline.display, texts.title]
     expected += [entry["question"] for section in sections for entry in section["entries"]]
+    expected += [figure["label"] for figure in figures]
+    expected += [chart["title"] for chart in charts]
     if companion:
         expected += [entry["question"] for section in context["companion"]["sections"]
                      for entry in section["entries"]]
@@ -237,6 +246,35 @@ def _language_view(project: Project, leaflet: Leaflet, language: LanguageText,
         "subtitle": texts.subtitle,
         "sections": sections,
     }
+
+
+def _figures_and_charts(project: Project, leaflet: Leaflet, language: LanguageText,
+                        source_numbers: dict[str, int]) -> tuple[list[dict], list[dict]]:
+    """Key figures and bar charts, formatted and labelled in the document's language."""
+    def figure(figure_id: str) -> dict:
+        stat = project.statistics[figure_id]
+        return {
+            "id": figure_id,
+            "label": language.figures[figure_id],
+            "value": format_figure(stat.value, stat.unit, language.code),
+            "number": stat.value,
+            "unit": stat.unit,
+            "as_of": stat.as_of,
+            "source_number": source_numbers[stat.source],
+        }
+
+    figures = [figure(figure_id) for figure_id in leaflet.figures]
+    charts = []
+    for chart in leaflet.charts:
+        bars = [figure(figure_id) for figure_id in chart.figures]
+        # Percentages are drawn against 100 %, counts against the largest of them.
+        scale = 100 if bars and bars[0]["unit"] == "percent" else max(
+            (bar["number"] for bar in bars), default=1) or 1
+        for bar in bars:
+            bar["width_percent"] = round(100 * bar["number"] / scale, 2)
+        charts.append({"id": chart.id, "title": language.leaflets[leaflet.id].charts[chart.id],
+                       "bars": bars})
+    return figures, charts
 
 
 def answer_blocks(answer: str) -> list[Block]:

@@ -176,6 +176,10 @@ def _printed_text(project: Project, leaflet: Leaflet, language: LanguageText):
     yield own(f"leaflets.{leaflet.id}.subtitle", texts.subtitle)
     for section_id, heading in texts.sections.items():
         yield own(f"leaflets.{leaflet.id}.sections.{section_id}", heading)
+    for chart_id, chart_title in texts.charts.items():
+        yield own(f"leaflets.{leaflet.id}.charts.{chart_id}", chart_title)
+    for figure_id in leaflet.figure_ids:
+        yield own(f"figures.{figure_id}", language.figures[figure_id])
     for entry_id in leaflet.entry_ids:
         # What is really printed: a fallback language's text where this one's is not ready.
         printed = printed_entry(project, language.code, entry_id)
