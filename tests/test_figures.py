@@ -5,9 +5,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pikepdf
 import pytest
 
-from conftest import BUNDLED, edit, pdf_text
+from conftest import BUNDLED, edit, page_texts, pdf_text, read_yaml
 
 
 @pytest.fixture
@@ -56,7 +57,7 @@ def test_a_figure_typed_by_hand_in_the_source_is_flagged(run, project: Path):
     edit(project / "text" / "en.yaml", "to {stat:refugee-status-lt} people",
          "to {stat:refugee-status-lt} people (1162)")
     _, _, stderr = run("check", "-p", project)
-    assert ("text/en.yaml:62: entries.economic-migrants.answer: the figure 1162 is typed by "
+    assert ("text/en.yaml:89: entries.economic-migrants.answer: the figure 1162 is typed by "
             "hand: write {stat:refugee-status-lt} so it follows statistics.yaml") in stderr
 
 
@@ -78,3 +79,34 @@ def test_an_unknown_figure_is_an_error(run, project: Path):
     assert code == 1
     assert ("entries.economic-migrants.answer: placeholder {stat:refugees}: no such figure in "
             "statistics.yaml") in stderr
+
+
+@pytest.mark.parametrize("lang", ["en", "lt"])
+def test_fact_sheet_charts_are_labelled_in_the_leaflets_language(bundled_build: Path,
+                                                                 lang: str):
+    pdf = bundled_build / "fact-sheet" / f"fact-sheet.{lang}.pdf"
+    content = read_yaml(BUNDLED / "text" / f"{lang}.yaml")
+    [page] = page_texts(pdf)
+    for title in content["leaflets"]["fact-sheet"]["charts"].values():
+        assert title in page
+    for label in content["figures"].values():
+        assert label in page
+    # Charts and QR codes are drawn as vector graphics: no raster image in the PDF.
+    with pikepdf.open(pdf) as document:
+        assert not [obj for obj in document.objects if isinstance(obj, pikepdf.Stream)
+                    and obj.get("/Subtype") == "/Image"]
+
+
+def test_press_report_has_a_cover_running_heads_and_a_date(bundled_build: Path):
+    pdf = bundled_build / "press-report" / "press-report.en.pdf"
+    title = read_yaml(BUNDLED / "text" / "en.yaml")["leaflets"]["press-report"]["title"]
+    cover, *rest = page_texts(pdf)
+    assert len(rest) == 2
+    assert "November 25, 2026" in cover
+    assert title in cover
+    # Running heads: the title and the organisation, on every page but the cover.
+    head = f"{title} Sienos Grupė"
+    assert all(head in page for page in rest)
+    assert head not in cover
+    lt_cover = page_texts(bundled_build / "press-report" / "press-report.lt.pdf")[0]
+    assert "2026 m. lapkričio 25 d." in lt_cover
