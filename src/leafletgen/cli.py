@@ -6,6 +6,7 @@ usage mistakes exit 2 (Click's convention); anything else is a bug and keeps its
 
 from __future__ import annotations
 
+import datetime
 import json
 import shutil
 import sys
@@ -15,7 +16,8 @@ from typing import NoReturn
 import click
 
 from . import __version__
-from .build import BuildOptions, SelectionError, build, check, content_warnings
+from .build import BuildOptions, BuildResult, SelectionError, build, check, content_warnings
+from .bundle import press_kit
 from .compose import draft_reasons
 from .errors import ContentError, display_path
 from .links import check_links
@@ -24,6 +26,7 @@ from .po import export_po, import_po
 from .preview import PREVIEW_DPI
 from .resources import starter_dir
 from .translation import STATUSES, translation_report
+from .write import OutputWriter
 
 PROJECT_OPTION = click.option(
     "--project", "-p", "project_dir", default="leaflets", show_default=True,
@@ -82,7 +85,21 @@ def preview_command(project_dir: Path, output_dir: Path, languages: tuple[str, .
     _run_build(BuildOptions(project_dir, output_dir, languages, leaflets, strict, dpi, final))
 
 
-def _run_build(options: BuildOptions) -> None:
+@cli.command("bundle")
+@_build_options
+def bundle_command(project_dir: Path, output_dir: Path, languages: tuple[str, ...],
+                   leaflets: tuple[str, ...], strict: bool, final: bool) -> None:
+    """Build, then pack a press kit: PDFs, first-page PNGs and a manifest in one zip."""
+    options = BuildOptions(project_dir, output_dir, languages, leaflets, strict, final=final)
+    result = _run_build(options)
+    project = check(project_dir)[0]
+    name = f"{leaflets[0]}-press-kit.zip" if len(leaflets) == 1 else "press-kit.zip"
+    path = OutputWriter(output_dir).write(
+        name, press_kit(project, result, datetime.date.today()))
+    click.echo(f"packed {len(result.outputs)} PDF(s) into {display_path(path)}")
+
+
+def _run_build(options: BuildOptions) -> BuildResult:
     output_dir = options.output_dir
     try:
         result = build(options, report=lambda message: click.echo(message, err=True))
@@ -99,6 +116,7 @@ def _run_build(options: BuildOptions) -> None:
                    err=True)
     click.echo(f"built {len(result.outputs)} PDF(s) in {result.seconds:.1f} s into "
                f"{display_path(output_dir)}/ ({len(drafts)} draft(s))")
+    return result
 
 
 def _checked(project_dir: Path) -> Project:

@@ -35,11 +35,19 @@ class OutputWriter:
                 stream.write(data)
                 stream.flush()
                 os.fsync(stream.fileno())
+            # mkstemp makes the file private (0600); outputs are for sharing, as any file.
+            os.chmod(temporary, 0o666 & ~_umask())
             os.replace(temporary, target)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
         return target
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def read_manifest(output_dir: Path) -> dict:
