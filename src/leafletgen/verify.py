@@ -81,8 +81,7 @@ def verify(rendered: RenderedDocument, fonts: FontSet) -> Verification:
     findings += _check_hotline_order(pages, composed.hotline)
     measured = _measure_qr(decoded, composed.qr_codes)
     findings += _check_qr(measured, composed.qr_codes)
-    findings += _check_fonts(sorted(used_fonts), fonts.families)
-    findings += _check_glyphs(used_fonts, fonts)
+    findings += _check_fonts(used_fonts, fonts)
     return Verification(tuple(findings), tuple(measured), tuple(sorted(used_fonts)))
 
 
@@ -253,19 +252,26 @@ def _squash(name: str) -> str:
     return re.sub(r"[\s_-]", "", name).lower()
 
 
-def _check_glyphs(used: dict[str, set[str]], fonts: FontSet) -> list[Finding]:
-    """A character drawn with a font that has no glyph for it printed as a box (.notdef):
-    WeasyPrint writes it without complaint."""
-    by_family = {_squash(family): fonts.codepoints_of((family,)) for family in fonts.families}
+def _family_of(font_name: str, families: Iterable[str]) -> str | None:
+    """The project family an embedded font belongs to: the longest family name that starts
+    the font's name (Noto-Sans-Ethiopic-Bold is Noto Sans Ethiopic, not Noto Sans)."""
+    squashed = _squash(font_name)
+    matches = [family for family in families if squashed.startswith(_squash(family))]
+    return max(matches, key=len) if matches else None
+
+
+def _check_fonts(used: dict[str, set[str]], fonts: FontSet) -> list[Finding]:
+    """Every embedded font must be a project font, and must have a glyph for every
+    character it draws: a missing one prints as a box (.notdef), and WeasyPrint writes it
+    without complaint."""
     findings = []
     for name, chars in sorted(used.items()):
-        squashed = _squash(name)
-        # The longest family name that starts the font's name: Noto Sans Ethiopic Bold is
-        # Noto Sans Ethiopic, not Noto Sans.
-        matches = [family for family in by_family if squashed.startswith(family)]
-        if not matches:
-            continue  # reported by _check_fonts
-        covered = by_family[max(matches, key=len)]
+        family = _family_of(name, fonts.families)
+        if family is None:
+            findings.append(Finding("error", f"the PDF uses font {name!r}, which is not one "
+                                    "of the project's: a character fell back to a system font"))
+            continue
+        covered = fonts.codepoints_of((family,))
         missing = sorted(ch for ch in chars if ord(ch) not in covered and ch.strip()
                          and ch != "\ufffd")
         if missing:
@@ -273,13 +279,3 @@ def _check_glyphs(used: dict[str, set[str]], fonts: FontSet) -> list[Finding]:
             findings.append(Finding("error", f"font {name} has no glyph for {listed}: it "
                                     "prints as an empty box"))
     return findings
-
-
-def _check_fonts(fonts: list[str], families: Iterable[str]) -> list[Finding]:
-    allowed = {_squash(family) for family in families}
-    return [
-        Finding("error", f"the PDF uses font {font!r}, which is not one of the project's: "
-                "a character fell back to a system font")
-        for font in fonts
-        if not any(_squash(font).startswith(family) for family in allowed)
-    ]
