@@ -76,6 +76,7 @@ class BuiltOutput:
 
 @dataclass
 class BuildResult:
+    project: Project
     outputs: list[BuiltOutput] = field(default_factory=list)
     subsetter: str = ""
     seconds: float = 0.0
@@ -130,7 +131,7 @@ def build(options: BuildOptions, report: Reporter = lambda message: None) -> Bui
     # Imported late: WeasyPrint takes half a second to import, and `check` never needs it.
     from .render import Renderer
 
-    result = BuildResult()
+    result = BuildResult(project)
     with IsolatedFontconfig(fonts.folders):
         renderer = Renderer(resource_roots(project))
         result.subsetter = renderer.subsetter()

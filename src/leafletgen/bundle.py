@@ -11,14 +11,14 @@ import zipfile
 
 from . import __version__
 from .build import BuildResult
-from .model import Project
 from .preview import page_pngs, preview_name
 
 # Fixed entry times keep the zip byte-identical for identical contents.
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
-def press_kit(project: Project, result: BuildResult, built_on: datetime.date) -> bytes:
+def press_kit(result: BuildResult, built_on: datetime.date) -> bytes:
+    project = result.project
     files = []
     contents: list[tuple[str, bytes]] = []
     for output in result.outputs:

@@ -92,10 +92,9 @@ def bundle_command(project_dir: Path, output_dir: Path, languages: tuple[str, ..
     """Build, then pack a press kit: PDFs, first-page PNGs and a manifest in one zip."""
     options = BuildOptions(project_dir, output_dir, languages, leaflets, strict, final=final)
     result = _run_build(options)
-    project = check(project_dir)[0]
     name = f"{leaflets[0]}-press-kit.zip" if len(leaflets) == 1 else "press-kit.zip"
     path = OutputWriter(output_dir).write(
-        name, press_kit(project, result, datetime.date.today()))
+        name, press_kit(result, datetime.date.today()))
     click.echo(f"packed {len(result.outputs)} PDF(s) into {display_path(path)}")
 
 
