@@ -24,8 +24,7 @@ _NUMBER = re.compile(r"\d+(?:[ \u00a0\u202f,.]\d{3})*(?:[.,]\d+)?")
 def _numbers(text: str) -> list[str]:
     """The numbers in a text, placeholders left out, digits of any script made ASCII and
     grouping removed: `۲۹۱` -> `291`, `1 162` -> `1162`."""
-    text = fill(text, {})  # unknown placeholders stay as {name}; strip them next
-    text = re.sub(r"\{[^{}]*\}", " ", text)
+    text = fill(text, {}, missing=" ")
     ascii_digits = "".join(str(unicodedata.digit(ch)) if ch.isdigit() else ch for ch in text)
     return [re.sub(r"[ \u00a0\u202f,.](?=\d{3}\b)", "", match)
             for match in _NUMBER.findall(ascii_digits)]

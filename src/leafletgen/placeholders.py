@@ -32,12 +32,13 @@ def placeholders(text: str) -> tuple[Counter, list[str]]:
     return found, problems
 
 
-def fill(text: str, values: dict[str, str]) -> str:
-    """The text with its placeholders replaced (they were validated before)."""
+def fill(text: str, values: dict[str, str], missing: str | None = None) -> str:
+    """The text with its placeholders replaced (they were validated before). A placeholder
+    without a value stays as written, or becomes `missing` when that is given."""
     def replace(match: re.Match) -> str:
         token = match.group(0)
         if token in ("{{", "}}"):
             return token[0]
-        return values.get(match.group(1) or "", token)
+        return values.get(match.group(1) or "", token if missing is None else missing)
 
     return _TOKEN.sub(replace, text)
