@@ -167,6 +167,14 @@ class _Checker:
             return None
         return url
 
+    def date(self, file: YamlFile, key_path: KeyPath, value: Any) -> datetime.date | None:
+        """A date that is there (call it only when the key is); anything else, even an
+        empty value, is an error."""
+        if not isinstance(value, datetime.date):
+            self.error(file, key_path, "must be a date written as YYYY-MM-DD")
+            return None
+        return value
+
     def flag(self, file: YamlFile, key_path: KeyPath, value: Any, default: bool) -> bool:
         if value is None:
             return default
@@ -283,10 +291,7 @@ def _sources(check: _Checker, file: YamlFile | None) -> dict[str, Source]:
         title = check.text(file, (*path, "title"), raw.get("title"))
         publisher = check.text(file, (*path, "publisher"), raw.get("publisher"))
         url = check.url(file, (*path, "url"), raw.get("url"))
-        date = raw.get("date")
-        if "date" in raw and not isinstance(date, datetime.date):
-            check.error(file, (*path, "date"), "must be a date written as YYYY-MM-DD")
-            date = None
+        date = check.date(file, (*path, "date"), raw["date"]) if "date" in raw else None
         if None not in (title, publisher, url, date):
             sources[source_id] = Source(source_id, title, publisher, date, url)
     return sources
@@ -311,8 +316,7 @@ def _statistics(check: _Checker, file: YamlFile | None,
             check.error(file, (*path, "unit"), f"unknown unit {unit!r} (known: "
                         f"{', '.join(STATISTIC_UNITS)})")
             ok = False
-        if "as_of" in raw and not isinstance(as_of, datetime.date):
-            check.error(file, (*path, "as_of"), "must be a date written as YYYY-MM-DD")
+        if "as_of" in raw and check.date(file, (*path, "as_of"), as_of) is None:
             ok = False
         if "source" in raw and source not in sources:
             check.error(file, (*path, "source"), f"unknown source {source!r} (not in "
@@ -550,10 +554,8 @@ def _leaflets(
                 check.error(file, (*path, "figures", index),
                             f"unknown figure {figure_id!r} (not in {STATISTICS_FILE})")
         charts = _charts(check, file, (*path, "charts"), raw.get("charts"), statistics)
-        published = raw.get("published")
-        if "published" in raw and not isinstance(published, datetime.date):
-            check.error(file, (*path, "published"), "must be a date written as YYYY-MM-DD")
-            published = None
+        published = (check.date(file, (*path, "published"), raw["published"])
+                     if "published" in raw else None)
         if None in (template, page_format, pages) or sections is None:
             continue
         leaflet = Leaflet(leaflet_id, template, page_format, pages, leaflet_languages,
