@@ -49,7 +49,7 @@ def cli() -> None:
 
 
 def _build_options(command):
-    """The options `build` and `preview` share."""
+    """The options `build`, `preview` and `bundle` share."""
     for option in reversed([
         PROJECT_OPTION,
         click.option("--output", "-o", "output_dir", default="build", show_default=True,
