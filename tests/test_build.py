@@ -195,11 +195,12 @@ def test_each_qr_has_alternative_text_in_the_tagged_pdf(bundled_build: Path):
 
 def test_content_is_printed_as_text_never_run_as_markup_or_template(small_project: Path,
                                                                     tmp_path: Path):
-    hostile = "Yes {{ 7 * 7 }} {% raw %} <b>bold</b> <script>x()</script> <img src=x>"
+    # Questions are plain text (answers take a Markdown subset and refuse HTML: test_markup).
+    hostile = "May I {{ 7 * 7 }} {% raw %} <b>bold</b> <script>x()</script> <img src=x> *a*?"
     # Braces are placeholder syntax in content; doubled, they print as literal braces.
     written = hostile.replace("{", "{{").replace("}", "}}")
-    edit(small_project / "text" / "en.yaml", "answer: |\n      Yes.",
-         f"answer: |\n      {written}")
+    edit(small_project / "text" / "en.yaml", "question: May I help?",
+         f"question: '{written}'")
     edit(small_project / "text" / "en.yaml", "  website_label: More",
          '  website_label: "More\\" } body { display: none } </style><i>"')
     build(BuildOptions(small_project, tmp_path / "out", languages=("en",)))

@@ -20,11 +20,12 @@ from .figures import figure_warnings
 from .fonts import FontSet, IsolatedFontconfig, coverage_problems, load_fonts, stack_problems
 from .model import Leaflet, Project
 from .preview import page_pngs, preview_name
+from .render import DEFAULT_TIME_LIMIT
 from .resources import PACKAGE_DIR, builtin_dir
 from .translation import final_problems
 from .validate import load_project, validate
 from .verify import Verification, verify
-from .write import MANIFEST_NAME, OutputWriter, manifest_bytes, read_manifest
+from .write import MANIFEST_NAME, OutputWriter, manifest_bytes, output_lock, read_manifest
 
 
 class SelectionError(Exception):
@@ -40,6 +41,7 @@ class BuildOptions:
     strict: bool = False  # warnings fail the build too
     preview_dpi: int | None = None  # also write a PNG of every page next to each PDF
     final: bool = False  # refuse drafts: every text reviewed and up to date, no fallback
+    time_limit: float | None = DEFAULT_TIME_LIMIT  # seconds per document's render
 
 
 @dataclass(frozen=True)
@@ -128,8 +130,15 @@ def build(options: BuildOptions, report: Reporter = lambda message: None) -> Bui
     environment = make_environment(project)
     composed = [compose(project, leaflet, code, environment) for leaflet, code in pairs]
 
+    with output_lock(options.output_dir):
+        return _render_and_write(options, project, fonts, composed, report, started)
+
+
+def _render_and_write(options: BuildOptions, project: Project, fonts: FontSet,
+                      composed: list[ComposedDocument], report: Reporter,
+                      started: float) -> BuildResult:
     # Imported late: WeasyPrint takes half a second to import, and `check` never needs it.
-    from .render import Renderer
+    from .render import Renderer, RenderTimeout
 
     result = BuildResult(project)
     with IsolatedFontconfig(fonts.folders):
@@ -140,7 +149,12 @@ def build(options: BuildOptions, report: Reporter = lambda message: None) -> Bui
                    "fontTools path; install it (see README) for ~10x faster builds")
         rendered = []
         for index, document in enumerate(composed, start=1):
-            output = renderer.render(document)
+            try:
+                output = renderer.render(document, options.time_limit)
+            except RenderTimeout as error:
+                raise ContentError(Problem(None, None, document.output_name,
+                                           f"{error} (the limit; --time-limit sets it): "
+                                           "look for unusually long text in it")) from None
             verification = verify(output, fonts)
             rendered.append((output, verification))
             mark = " DRAFT" if document.is_draft else ""
@@ -161,14 +175,15 @@ def build(options: BuildOptions, report: Reporter = lambda message: None) -> Bui
         for output, _ in rendered
     } if options.preview_dpi else {}
 
-    writer = OutputWriter(options.output_dir)
-    for output, verification in rendered:
-        name = output.composed.output_name
-        path = writer.write(name, output.pdf)
-        for page, png in enumerate(previews.get(name, []), start=1):
-            writer.write(preview_name(name, page), png)
-        result.outputs.append(_built(output, verification, path))
-    _write_manifest(writer, options.output_dir, project, result)
+    with OutputWriter(options.output_dir) as writer:
+        writer.remove_leftovers()
+        for output, verification in rendered:
+            name = output.composed.output_name
+            path = writer.stage(name, output.pdf)
+            for page, png in enumerate(previews.get(name, []), start=1):
+                writer.stage(preview_name(name, page), png)
+            result.outputs.append(_built(output, verification, path))
+        _write_manifest(writer, options.output_dir, project, result)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -211,7 +226,7 @@ def _write_manifest(writer: OutputWriter, output_dir: Path, project: Project,
         "subsetter": result.subsetter,
         "outputs": records,
     }
-    writer.write(MANIFEST_NAME, manifest_bytes(manifest))
+    writer.stage(MANIFEST_NAME, manifest_bytes(manifest))  # staged last: renamed last
 
 
 def content_warnings(project: Project, today: datetime.date | None = None) -> list[Problem]:

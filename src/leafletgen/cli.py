@@ -6,9 +6,12 @@ usage mistakes exit 2 (Click's convention); anything else is a bug and keeps its
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+import functools
 import json
 import shutil
+import signal
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -24,9 +27,10 @@ from .links import check_links
 from .model import Project
 from .po import export_po, import_po
 from .preview import PREVIEW_DPI
+from .render import DEFAULT_TIME_LIMIT
 from .resources import starter_dir
 from .translation import STATUSES, translation_report
-from .write import OutputWriter
+from .write import OutputLocked, write_file
 
 PROJECT_OPTION = click.option(
     "--project", "-p", "project_dir", default="leaflets", show_default=True,
@@ -49,7 +53,15 @@ def cli() -> None:
 
 
 def _build_options(command):
-    """The options `build`, `preview` and `bundle` share."""
+    """The options `build`, `preview` and `bundle` share, handed to the command as one
+    BuildOptions (its own options follow as keyword arguments)."""
+    @functools.wraps(command)
+    def with_options(project_dir: Path, output_dir: Path, languages: tuple[str, ...],
+                     leaflets: tuple[str, ...], strict: bool, final: bool, time_limit: float,
+                     **own):
+        return command(BuildOptions(project_dir, output_dir, languages, leaflets, strict,
+                                    final=final, time_limit=time_limit), **own)
+
     for option in reversed([
         PROJECT_OPTION,
         click.option("--output", "-o", "output_dir", default="build", show_default=True,
@@ -62,39 +74,38 @@ def _build_options(command):
         click.option("--strict", is_flag=True, help="Treat warnings as errors."),
         click.option("--final", is_flag=True,
                      help="Refuse drafts: list what keeps each leaflet from print, exit 1."),
+        click.option("--time-limit", default=DEFAULT_TIME_LIMIT, show_default=True,
+                     type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
+                     help="Stop a document whose rendering takes longer, with an error."),
     ]):
-        command = option(command)
-    return command
+        with_options = option(with_options)
+    return with_options
 
 
 @cli.command("build")
 @_build_options
-def build_command(project_dir: Path, output_dir: Path, languages: tuple[str, ...],
-                  leaflets: tuple[str, ...], strict: bool, final: bool) -> None:
+def build_command(options: BuildOptions) -> None:
     """Render, verify and write every leaflet in every language."""
-    _run_build(BuildOptions(project_dir, output_dir, languages, leaflets, strict, final=final))
+    _run_build(options)
 
 
 @cli.command("preview")
-@_build_options
 @click.option("--dpi", default=PREVIEW_DPI, show_default=True, type=click.IntRange(30, 600),
               help="Resolution of the PNGs.")
-def preview_command(project_dir: Path, output_dir: Path, languages: tuple[str, ...],
-                    leaflets: tuple[str, ...], strict: bool, final: bool, dpi: int) -> None:
+@_build_options
+def preview_command(options: BuildOptions, dpi: int) -> None:
     """Build, and write a PNG of every page next to each PDF (NAME.pN.png)."""
-    _run_build(BuildOptions(project_dir, output_dir, languages, leaflets, strict, dpi, final))
+    _run_build(dataclasses.replace(options, preview_dpi=dpi))
 
 
 @cli.command("bundle")
 @_build_options
-def bundle_command(project_dir: Path, output_dir: Path, languages: tuple[str, ...],
-                   leaflets: tuple[str, ...], strict: bool, final: bool) -> None:
+def bundle_command(options: BuildOptions) -> None:
     """Build, then pack a press kit: PDFs, first-page PNGs and a manifest in one zip."""
-    options = BuildOptions(project_dir, output_dir, languages, leaflets, strict, final=final)
     result = _run_build(options)
+    leaflets = options.leaflets
     name = f"{leaflets[0]}-press-kit.zip" if len(leaflets) == 1 else "press-kit.zip"
-    path = OutputWriter(output_dir).write(
-        name, press_kit(result, datetime.date.today()))
+    path = write_file(options.output_dir, name, press_kit(result, datetime.date.today()))
     click.echo(f"packed {len(result.outputs)} PDF(s) into {display_path(path)}")
 
 
@@ -106,6 +117,9 @@ def _run_build(options: BuildOptions) -> BuildResult:
         _fail(error)
     except SelectionError as error:
         raise click.UsageError(str(error)) from None
+    except OutputLocked as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)
     drafts = [o for o in result.outputs if o.draft_reasons]
     for output in result.outputs:
         for warning in output.warnings:
@@ -251,4 +265,16 @@ def init_command(directory: Path) -> None:
 
 
 def main() -> None:
-    cli(prog_name="leafletgen")
+    # A build stopped by Ctrl-C or `kill` unwinds like any error: its staged files are
+    # deleted and the previous outputs stay as they were.
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        cli(prog_name="leafletgen")
+    except KeyboardInterrupt:
+        click.echo("interrupted: the outputs of the last complete build are unchanged",
+                   err=True)
+        sys.exit(130)
+
+
+def _interrupt(signum, frame) -> NoReturn:
+    raise KeyboardInterrupt

@@ -5,7 +5,6 @@ Content reaches templates as data only: autoescaped, never parsed as template co
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from .bidi import isolate_html, isolate_plain
 from .errors import ContentError, Problem
 from .fonts import REORDERING_SCRIPTS
 from .localise import format_date, format_figure, format_number, format_percentage
+from .markup import answer_html, escape_markdown
 from .model import LanguageText, Leaflet, Project
 from .placeholders import fill
 from .qr import QrCode, make_qr
@@ -24,14 +24,6 @@ from .validate import PROJECT_FILE
 
 HOTLINE_QR_MM = 20.0
 SOURCE_QR_MM = 18.0
-
-
-@dataclass(frozen=True)
-class Block:
-    """A paragraph, or a bulleted list, of an answer."""
-
-    kind: str  # "paragraph" or "list"
-    items: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -220,6 +212,7 @@ def _language_view(project: Project, leaflet: Leaflet, language: LanguageText,
         **{f"stat:{stat.id}": format_figure(stat.value, stat.unit, language.code)
            for stat in project.statistics.values()},
     }
+    answer_values = {name: escape_markdown(value) for name, value in values.items()}
     sections = []
     for section in leaflet.sections:
         entries = []
@@ -228,8 +221,9 @@ def _language_view(project: Project, leaflet: Leaflet, language: LanguageText,
             entries.append({
                 "id": entry_id,
                 "question": fill(printed.text.question, values),
-                "blocks": answer_blocks(fill(printed.text.answer, values)),
-                "cites": [source_numbers[s] for s in project.entries[entry_id].cites],
+                "answer": answer_html(
+                    fill(printed.text.answer, answer_values), printed.language.direction,
+                    tuple(source_numbers[s] for s in project.entries[entry_id].cites)),
                 # Set when the entry is printed from a fallback language: the template
                 # marks it and gives it that language's lang and dir.
                 "fallback": printed.language if printed.is_fallback else None,
@@ -275,18 +269,6 @@ def _figures_and_charts(project: Project, leaflet: Leaflet, language: LanguageTe
         charts.append({"id": chart.id, "title": language.leaflets[leaflet.id].charts[chart.id],
                        "bars": bars})
     return figures, charts
-
-
-def answer_blocks(answer: str) -> list[Block]:
-    """Split an answer into paragraphs (blank line between) and lists (lines starting "- ")."""
-    blocks = []
-    for chunk in re.split(r"\n\s*\n", answer.strip()):
-        lines = [line.strip() for line in chunk.splitlines() if line.strip()]
-        if all(line.startswith("- ") for line in lines):
-            blocks.append(Block("list", tuple(line[2:].strip() for line in lines)))
-        else:
-            blocks.append(Block("paragraph", (" ".join(lines),)))
-    return blocks
 
 
 def draft_reasons(project: Project, leaflet: Leaflet, language_code: str) -> tuple[str, ...]:

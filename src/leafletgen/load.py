@@ -7,6 +7,7 @@ keys; we compose the node tree ourselves so that validation can point at
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,11 @@ import yaml
 from .errors import ContentError, Problem
 
 MAX_FILE_BYTES = 1_000_000
+MAX_DEPTH = 40  # content is a few levels deep; a deeper file is a mistake or an attack
+# Tags content may carry, explicitly or resolved: plain scalars and collections. Others
+# (!!binary, !!set, !!python/...) have no use here.
+_PLAIN_TAGS = {f"tag:yaml.org,2002:{name}"
+               for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
 
 KeyPath = tuple[str | int, ...]
 
@@ -78,6 +84,9 @@ def load_yaml(path: Path) -> YamlFile:
             ) from None
         except yaml.YAMLError as error:
             raise ContentError(Problem(path, None, "", f"YAML error: {error}")) from None
+        except _TooDeep as error:
+            raise ContentError(Problem(path, error.line, "", f"nested more than {MAX_DEPTH} "
+                                       "levels deep")) from None
         if root is None:
             raise ContentError(Problem(path, 1, "", "file is empty"))
         if loader.alias_lines:
@@ -102,11 +111,24 @@ class _Loader(yaml.SafeLoader):
     def __init__(self, text: str):
         super().__init__(text)
         self.alias_lines: list[int] = []
+        self.depth = 0
 
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
             self.alias_lines.append(self.peek_event().start_mark.line + 1)
-        return super().compose_node(parent, index)
+        # Composing recurses once per level: stop long before Python's recursion limit.
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise _TooDeep(self.peek_event().start_mark.line + 1)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+class _TooDeep(Exception):
+    def __init__(self, line: int):
+        self.line = line
 
 
 class _Builder:
@@ -120,18 +142,29 @@ class _Builder:
 
     def build(self, node: yaml.Node, key_path: KeyPath) -> Any:
         self.lines.setdefault(key_path, node.start_mark.line + 1)
+        if node.tag not in _PLAIN_TAGS:
+            self.problems.append(Problem(self.path, node.start_mark.line + 1, dotted(key_path),
+                                         f"the YAML tag {node.tag!r} is not allowed in content"))
+            return None
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, key_path)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*key_path, index)) for index, item in enumerate(node.value)]
         try:
-            return self.loader.construct_object(node, deep=True)
-        except yaml.YAMLError as error:
+            value = self.loader.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError, OverflowError) as error:
+            # A date like 2024-13-45, or an integer of thousands of digits.
+            problem = getattr(error, "problem", None) or str(error)
             self.problems.append(
                 Problem(self.path, node.start_mark.line + 1, dotted(key_path),
-                        f"bad value: {error}")
+                        f"bad value {node.value[:40]!r}: {problem}")
             )
             return None
+        if isinstance(value, str):
+            self.problems.extend(
+                Problem(self.path, node.start_mark.line + 1, dotted(key_path), message)
+                for message in character_problems(value))
+        return value
 
     def _mapping(self, node: yaml.MappingNode, key_path: KeyPath) -> dict:
         result: dict = {}
@@ -157,3 +190,41 @@ class _Builder:
             self.lines[child_path] = line
             result[key] = self.build(value_node, child_path)
         return result
+
+
+# Invisible characters that copy-paste from chats and PDFs brings along. Direction marks and
+# embeddings fight the isolation leafletgen does itself (an RLO prints the hotline backwards);
+# the others break words, searches and line breaking without showing.
+_DIRECTION_CONTROLS = {0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)}
+_INVISIBLE = {0x00AD: "a soft hyphen", 0x180E: "a Mongolian vowel separator",
+              0x200B: "a zero-width space", 0x2060: "a word joiner",
+              0xFEFF: "a zero-width no-break space (a stray byte-order mark)",
+              0xFFFC: "an object replacement character",
+              0xFFFD: "a replacement character (text damaged by a wrong encoding)"}
+_JOINERS = {0x200C, 0x200D}  # ZWNJ and ZWJ: needed inside Persian, Kurdish and Indic words
+
+
+def character_problems(text: str) -> list[str]:
+    """What is wrong with the characters of one text value, one message per kind."""
+    found: dict[str, str] = {}
+    for index, char in enumerate(text):
+        code = ord(char)
+        where = f"(U+{code:04X}, character {index + 1})"
+        if code in _DIRECTION_CONTROLS:
+            found.setdefault("direction", f"contains a direction control {where}: leafletgen "
+                             "isolates numbers and Latin words itself; delete it")
+        elif code in _INVISIBLE:
+            found.setdefault(f"invisible {code}", f"contains {_INVISIBLE[code]} {where}: "
+                             "delete it")
+        elif code in _JOINERS and not _inside_word(text, index):
+            found.setdefault("joiner", f"contains a zero-width joiner or non-joiner outside a "
+                             f"word {where}: it belongs between two letters only; delete it")
+        elif (code < 0x20 and char not in "\t\n") or 0x7F <= code <= 0x9F:
+            found.setdefault("control", f"contains a control character {where}: delete it")
+    return list(found.values())
+
+
+def _inside_word(text: str, index: int) -> bool:
+    def is_letter(position: int) -> bool:
+        return 0 <= position < len(text) and unicodedata.category(text[position])[0] in "LM"
+    return is_letter(index - 1) and is_letter(index + 1)

@@ -10,6 +10,9 @@ import qrcode.constants
 
 QUIET_ZONE_MODULES = 4  # the standard's margin; printing it keeps cameras from misreading
 MIN_MODULE_MM = 0.4
+# The largest code a leaflet prints; a target needing more (a very long address) is refused
+# when the project is checked rather than crowding the page.
+MAX_QR_MM = 30.0
 
 
 @dataclass(frozen=True)
@@ -36,15 +39,29 @@ class QrCode:
 def make_qr(role: str, target: str, caption: str, alt: str, min_size_mm: float) -> QrCode:
     """Encode `target`; the printed size grows past `min_size_mm` when a long target needs
     more modules, so no module is ever smaller than MIN_MODULE_MM."""
+    matrix = _encode(target).get_matrix()  # quiet zone included
+    total = len(matrix)
+    size_mm = max(min_size_mm, _smallest_mm(total))
+    return QrCode(role, target, caption, alt, size_mm, total - 2 * QUIET_ZONE_MODULES,
+                  _svg(matrix, size_mm))
+
+
+def smallest_size_mm(target: str) -> float:
+    """How wide the code for `target` must print so no module is under MIN_MODULE_MM."""
+    code = _encode(target)
+    return _smallest_mm(code.modules_count + 2 * QUIET_ZONE_MODULES)
+
+
+def _encode(target: str) -> qrcode.QRCode:
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M,
                          border=QUIET_ZONE_MODULES)
     code.add_data(target)
     code.make(fit=True)
-    matrix = code.get_matrix()  # quiet zone included
-    total = len(matrix)
-    size_mm = max(min_size_mm, round(total * MIN_MODULE_MM + 0.05, 1))
-    return QrCode(role, target, caption, alt, size_mm, total - 2 * QUIET_ZONE_MODULES,
-                  _svg(matrix, size_mm))
+    return code
+
+
+def _smallest_mm(total_modules: int) -> float:
+    return round(total_modules * MIN_MODULE_MM + 0.05, 1)
 
 
 def _svg(matrix: list[list[bool]], size_mm: float) -> str:

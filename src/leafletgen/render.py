@@ -5,16 +5,49 @@ WeasyPrint is imported here only, so commands that do not render never pay for i
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import mimetypes
+import signal
 import stat
+import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .compose import ComposedDocument
+
+MAX_RESOURCE_BYTES = 50_000_000  # a font or image a leaflet uses is far smaller
+DEFAULT_TIME_LIMIT = 60.0  # seconds per document; a leaflet takes well under one
+
+
+class RenderTimeout(Exception):
+    """Rendering one document took longer than its time limit."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float | None) -> Iterator[None]:
+    """Raise RenderTimeout in this block after `seconds` of wall time. A timer signal
+    interrupts WeasyPrint's Python code wherever it loops; it works in a process's main
+    thread (each build worker is one), and elsewhere the limit is not enforced."""
+    if not seconds or threading.current_thread() is not threading.main_thread() \
+            or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expire(signum, frame):
+        raise RenderTimeout(f"rendering took longer than {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @dataclass(frozen=True)
@@ -60,13 +93,17 @@ class Renderer:
 
         return "harfbuzz" if harfbuzz_subset is not None else "fonttools"
 
-    def render(self, composed: ComposedDocument) -> RenderedDocument:
+    def render(self, composed: ComposedDocument,
+               seconds: float | None = DEFAULT_TIME_LIMIT) -> RenderedDocument:
+        """Render one document; RenderTimeout after `seconds`."""
         started = time.perf_counter()
         capture = _Capture()
         logger = logging.getLogger("weasyprint")
         logger.addHandler(capture)
         fetcher = _ProjectFetcher(self._weasyprint, self._allowed_roots)
-        try:
+        with contextlib.ExitStack() as stack:
+            stack.callback(logger.removeHandler, capture)
+            stack.enter_context(time_limit(seconds))
             html = self._weasyprint.HTML(string=composed.html, base_url=composed.base_url,
                                          url_fetcher=fetcher)
             document = html.render(font_config=self._font_config)
@@ -75,8 +112,6 @@ class Renderer:
                 pdf_identifier=hashlib.sha256(composed.html.encode()).hexdigest()[:32].encode(),
                 pdf_tags=True,
             )
-        finally:
-            logger.removeHandler(capture)
         log = [LogRecord("error", f"refused to fetch {url}: {why}") for url, why in fetcher.refused]
         return RenderedDocument(composed, pdf, len(document.pages), (*log, *capture.records),
                                 time.perf_counter() - started)
@@ -107,6 +142,8 @@ def _ProjectFetcher(weasyprint, allowed_roots: tuple[Path, ...]):
                 return self._refuse(url, "outside the project's and leafletgen's folders")
             if not is_regular:
                 return self._refuse(url, "not a regular file")
+            if real.stat().st_size > MAX_RESOURCE_BYTES:
+                return self._refuse(url, f"larger than {MAX_RESOURCE_BYTES // 1_000_000} MB")
             content_type = mimetypes.guess_type(real.name)[0] or "application/octet-stream"
             return weasyprint.urls.URLFetcherResponse(
                 url, real.read_bytes(), {"Content-Type": content_type})

@@ -6,15 +6,19 @@ Every check runs, and every problem is reported at once with its file, line and 
 from __future__ import annotations
 
 import datetime
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from babel import Locale
+
 from .errors import ContentError, ProblemList
 from .fonts import RTL_SCRIPTS, default_font_stack, language_script
 from .load import KeyPath, YamlFile, dotted, load_yaml
+from .markup import markup_problems
 from .model import (
     LABELS,
     PAGE_FORMATS,
@@ -35,6 +39,7 @@ from .model import (
     Statistic,
 )
 from .placeholders import SIMPLE_NAMES, placeholders
+from .qr import MAX_QR_MM, smallest_size_mm
 from .resources import builtin_dir
 
 PROJECT_FILE = "project.yaml"
@@ -50,6 +55,20 @@ LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|[0-9]{3
 PHONE_RE = re.compile(r"^\+[1-9][0-9]{0,2}(?: ?[0-9]{1,4}){1,7}$")
 TEMPLATE_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*\.html$")
 URL_SCHEMES = ("https", "http")
+
+
+def unknown_subtag(code: str) -> str | None:
+    """What in a well-formed language code CLDR does not know: `xx`, `ar-Latx`, `lt-QQ`."""
+    names = Locale("en")
+    language, *rest = code.split("-")
+    if language not in names.languages:
+        return f"an unknown language {language!r} (a code from ISO 639, e.g. lt, ar, ckb)"
+    for subtag in rest:
+        known = names.scripts if len(subtag) == 4 else names.territories
+        if subtag not in known:
+            kind = "script" if len(subtag) == 4 else "region"
+            return f"an unknown {kind} {subtag!r} in {code!r}"
+    return None
 
 
 @dataclass
@@ -257,6 +276,9 @@ def _organisation(check: _Checker, file: YamlFile) -> Organisation | None:
     website = check.url(file, (*path, "website"), raw.get("website"))
     hotline = _phone(check, file, (*path, "hotline"), raw.get("hotline"))
     language = check.text(file, (*path, "source_language"), raw.get("source_language"))
+    if isinstance(language, str) and LANGUAGE_RE.match(language) and \
+            (unknown := unknown_subtag(language)):
+        check.error(file, (*path, "source_language"), f"names {unknown}")
     if language and not LANGUAGE_RE.match(language):
         check.error(file, (*path, "source_language"), f"not a language code: {language!r}")
     if None in (name, website, hotline, language):
@@ -291,6 +313,11 @@ def _sources(check: _Checker, file: YamlFile | None) -> dict[str, Source]:
         title = check.text(file, (*path, "title"), raw.get("title"))
         publisher = check.text(file, (*path, "publisher"), raw.get("publisher"))
         url = check.url(file, (*path, "url"), raw.get("url"))
+        if url is not None and (size := smallest_size_mm(url)) > MAX_QR_MM:
+            check.error(file, (*path, "url"), f"too long for a printed QR code: its code "
+                        f"would be {size:g} mm wide, and {MAX_QR_MM:g} mm is the most a "
+                        "leaflet prints; give a shorter address for the same page")
+            url = None
         date = check.date(file, (*path, "date"), raw["date"]) if "date" in raw else None
         if None not in (title, publisher, url, date):
             sources[source_id] = Source(source_id, title, publisher, date, url)
@@ -311,6 +338,9 @@ def _statistics(check: _Checker, file: YamlFile | None,
         ok = True
         if "value" in raw and (isinstance(value, bool) or not isinstance(value, int | float)):
             check.error(file, (*path, "value"), f"must be a number, not {_kind(value)}")
+            ok = False
+        elif "value" in raw and not (math.isfinite(value) and 0 <= value < 1e12):
+            check.error(file, (*path, "value"), f"must be a count or a percentage, not {value}")
             ok = False
         if "unit" in raw and unit not in STATISTIC_UNITS:
             check.error(file, (*path, "unit"), f"unknown unit {unit!r} (known: "
@@ -385,6 +415,9 @@ def _language(
         check.error(file, (), f"the file name must be a language code such as lt.yaml or "
                     f"sr-Latn.yaml, not {file.path.name!r}")
         return None
+    if unknown := unknown_subtag(code):
+        check.error(file, (), f"the file name {file.path.name!r} names {unknown}")
+        return None
     is_source = code == source_language
     top = check.mapping(file, (), file.data, required=("language", "labels", "leaflets", "entries"),
                         optional=("figures",) if is_source else ("figures", "status"))
@@ -454,6 +487,8 @@ def _language(
             continue
         question = check.text(file, (*path, "question"), raw.get("question"))
         answer = check.text(file, (*path, "answer"), raw.get("answer"))
+        for problem in markup_problems(answer or ""):
+            check.error(file, (*path, "answer"), problem)
         reviewed = is_source or _status(check, file, (*path, "status"), raw.get("status"),
                                         file_reviewed)
         translated_from = raw.get("translated_from")
