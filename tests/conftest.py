@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ctypes
 import shutil
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pikepdf
@@ -155,3 +157,55 @@ def page_count(path: Path) -> int:
 def tree_snapshot(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
             if p.is_file()}
+
+
+class _RecordingHandler(BaseHTTPRequestHandler):
+    """Answers every request with a tiny PNG, and remembers it was asked."""
+
+    requests: list[str]
+
+    def do_GET(self) -> None:
+        self.requests.append(self.path)
+        body = bytes.fromhex(
+            "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+            "1f15c4890000000d4944415478da63f8ffff3f0005fe02fea7d6a9f00000000049454e44ae426082")
+        self.send_response(200)
+        self.send_header("Content-Type", "image/png")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture
+def recording_server():
+    """A local HTTP server: yields (base URL, the list of paths requested from it)."""
+    requests: list[str] = []
+    handler = type("Handler", (_RecordingHandler,), {"requests": requests})
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}", requests
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def pdf_contains(data: bytes, needle: bytes) -> bool:
+    """Whether `needle` is anywhere in the PDF, inside compressed streams included."""
+    import io
+
+    if needle in data:
+        return True
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        for item in pdf.objects:
+            if isinstance(item, pikepdf.Stream):
+                try:
+                    if needle in item.read_bytes():
+                        return True
+                except pikepdf.PdfError:
+                    continue
+    return False

@@ -267,14 +267,19 @@ def init_command(directory: Path) -> None:
 def main() -> None:
     # A build stopped by Ctrl-C or `kill` unwinds like any error: its staged files are
     # deleted and the previous outputs stay as they were.
-    signal.signal(signal.SIGTERM, _interrupt)
+    for stop in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stop, _interrupt)
     try:
         cli(prog_name="leafletgen")
-    except KeyboardInterrupt:
+    except _Interrupted:
         click.echo("interrupted: the outputs of the last complete build are unchanged",
                    err=True)
         sys.exit(130)
 
 
+class _Interrupted(BaseException):
+    """Ctrl-C or SIGTERM. Not KeyboardInterrupt, which Click turns into "Aborted!"."""
+
+
 def _interrupt(signum, frame) -> NoReturn:
-    raise KeyboardInterrupt
+    raise _Interrupted

@@ -68,7 +68,13 @@ def load_yaml(path: Path) -> YamlFile:
             Problem(path, line, "", "not UTF-8 text: save the file as UTF-8")
         ) from None
 
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as error:
+        # NUL and other characters YAML refuses anywhere in a file (reported before parsing).
+        line = text[: error.position].count("\n") + 1
+        raise ContentError(Problem(path, line, "", f"contains the character U+{error.character:04X}"
+                                   ", which YAML files may not hold: delete it")) from None
     try:
         try:
             root = loader.get_single_node()
@@ -155,6 +161,8 @@ class _Builder:
         except (yaml.YAMLError, ValueError, OverflowError) as error:
             # A date like 2024-13-45, or an integer of thousands of digits.
             problem = getattr(error, "problem", None) or str(error)
+            if "digits" in problem:  # Python's guard against integers of thousands of digits
+                problem = "a number far too long"
             self.problems.append(
                 Problem(self.path, node.start_mark.line + 1, dotted(key_path),
                         f"bad value {node.value[:40]!r}: {problem}")

@@ -137,6 +137,8 @@ class _Checker:
         for key in required:
             if key not in value:
                 self.error(file, key_path, f"missing key {key!r}")
+            elif value[key] is None:  # `key:` with nothing after it
+                self.error(file, (*key_path, key), "is empty: give it a value")
         allowed = set(required) | set(optional)
         for key in value:
             if key not in allowed:
@@ -175,6 +177,13 @@ class _Checker:
             if item in value[:index]:
                 self.error(file, (*key_path, index), f"{item!r} is listed twice")
         return tuple(value)
+
+    def once(self, file: YamlFile, key_path: KeyPath, item_id: str, seen: set[str],
+             kind: str) -> None:
+        """An id given in a list of items must not repeat there."""
+        if item_id in seen:
+            self.error(file, key_path, f"{kind} {item_id!r} is listed twice")
+        seen.add(item_id)
 
     def url(self, file: YamlFile, key_path: KeyPath, value: Any) -> str | None:
         url = self.text(file, key_path, value)
@@ -240,9 +249,16 @@ def validate(loaded: LoadedProject) -> Project:
     _check_placeholders(check, loaded.texts, languages, entries, source_language,
                         declared_statistics)
     max_age = _max_age(check, loaded.project)
+    root = loaded.root
+    # The user's folders first, then the built-ins: a project may override any template.
+    template_dirs = _existing(root / "templates", builtin_dir("templates"))
+    for leaflet in leaflets.values():
+        if not any((folder / leaflet.template).is_file() for folder in template_dirs):
+            check.error(loaded.project, ("leaflets", leaflet.id, "template"),
+                        f"no template {leaflet.template!r} in "
+                        + " or ".join(str(folder) for folder in template_dirs))
     check.problems.raise_if_any()
     assert organisation is not None
-    root = loaded.root
     return Project(
         root=root,
         organisation=organisation,
@@ -250,8 +266,7 @@ def validate(loaded: LoadedProject) -> Project:
         entries=entries,
         languages=languages,
         leaflets=leaflets,
-        # The user's folders first, then the built-ins: a project may override any template.
-        template_dirs=_existing(root / "templates", builtin_dir("templates")),
+        template_dirs=template_dirs,
         font_dirs=_existing(root / "fonts", builtin_dir("fonts")),
         statistics=statistics,
         statistics_max_age_days=max_age,
@@ -608,6 +623,7 @@ def _charts(check: _Checker, file: YamlFile, key_path: KeyPath, value: Any,
         check.error(file, key_path, "must be a list of charts, each with an id and figures")
         return ()
     charts = []
+    chart_ids: set[str] = set()
     for index, raw in enumerate(value):
         path = (*key_path, index)
         raw = check.mapping(file, path, raw, required=("id", "figures"))
@@ -617,6 +633,7 @@ def _charts(check: _Checker, file: YamlFile, key_path: KeyPath, value: Any,
         if not isinstance(chart_id, str) or not ID_RE.match(chart_id):
             check.error(file, (*path, "id"), "must be an id (lower-case letters, digits, hyphens)")
             continue
+        check.once(file, (*path, "id"), chart_id, chart_ids, "chart")
         figures = check.id_list(file, (*path, "figures"), raw.get("figures"))
         known = [statistics[f] for f in figures if f in statistics]
         for figure_index, figure_id in enumerate(figures):
@@ -654,6 +671,7 @@ def _sections(
         return None
     sections = []
     used: set[str] = set()
+    section_ids: set[str] = set()
     for index, raw in enumerate(value):
         path = (*key_path, index)
         raw = check.mapping(file, path, raw, required=("id", "entries"), optional=("new_page",))
@@ -663,6 +681,7 @@ def _sections(
         if not isinstance(section_id, str) or not ID_RE.match(section_id):
             check.error(file, (*path, "id"), "must be an id (lower-case letters, digits, hyphens)")
             continue
+        check.once(file, (*path, "id"), section_id, section_ids, "section")
         entry_ids = check.id_list(file, (*path, "entries"), raw.get("entries"))
         for entry_index, entry_id in enumerate(entry_ids):
             if entry_id not in entries:

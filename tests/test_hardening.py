@@ -1,0 +1,196 @@
+"""Hostile and broken content: every bad input ends in a located error and exit 1, never a
+traceback, and the previous build is left exactly as it was."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import DATA, edit, tree_snapshot
+from leafletgen.build import BuildOptions, build
+
+SOURCE_URL = "url: https://e-seimas.lrs.lt/portal/legalAct/lt/TAD/TAIS.111555"
+QUESTION = "question: May I help?"  # text/en.yaml line 21
+ANSWER = "answer: No, under Article 291 part 2."  # text/en.yaml line 19
+BILLION_LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{b}: &{b} [*{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}]\n"
+    for a, b in zip("abcdefgh", "bcdefghi", strict=True))
+
+
+def replace(relative: str, old: str, new: str) -> Callable[[Path], None]:
+    return lambda project: edit(project / relative, old, new)
+
+
+def write(relative: str, data: bytes) -> Callable[[Path], None]:
+    return lambda project: (project / relative).write_bytes(data)
+
+
+def copy_lt_to(name: str) -> Callable[[Path], None]:
+    return lambda project: shutil.copy(project / "text" / "lt.yaml", project / "text" / name)
+
+
+def reencode(relative: str, encoding: str) -> Callable[[Path], None]:
+    def apply(project: Path) -> None:
+        path = project / relative
+        path.write_bytes(path.read_text(encoding="utf-8").encode(encoding))
+    return apply
+
+
+def pad(relative: str, size: int) -> Callable[[Path], None]:
+    def apply(project: Path) -> None:
+        with (project / relative).open("a", encoding="utf-8") as stream:
+            stream.write("#" + "x" * size + "\n")
+    return apply
+
+
+# (case, how to break the small project, the problem line the build must print)
+CATALOGUE = [
+    ("yaml syntax", replace("text/en.yaml", QUESTION, "question: [May I help?"),
+     "small/text/en.yaml:21: YAML syntax error: while parsing a flow sequence"),
+    ("tab indent", replace("text/en.yaml", "  legal:\n    question", "  legal:\n\tquestion"),
+     "small/text/en.yaml:18: YAML syntax error: while scanning for the next token, found "
+     "character '\\t' that cannot start any token (use spaces, not tabs, to indent)"),
+    ("duplicate key", replace("text/en.yaml", QUESTION, QUESTION + "\n    question: Again?"),
+     "small/text/en.yaml:22: entries.help.question: duplicate key (first given on line 21)"),
+    ("wrong type", replace("project.yaml", "pages: 1", "pages: one"),
+     "small/project.yaml:11: leaflets.card.pages: must be a whole number of pages, 1 or more"),
+    ("text where a mapping belongs", write("text/en.yaml", b"- a\n- b\n"),
+     "small/text/en.yaml:1: must be a mapping of keys, not a list"),
+    ("empty file", write("entries.yaml", b""), "small/entries.yaml:1: file is empty"),
+    ("not UTF-8", reencode("text/lt.yaml", "cp1257"),
+     "small/text/lt.yaml:2: not UTF-8 text: save the file as UTF-8"),
+    ("over the size limit", pad("text/en.yaml", 1_100_000),
+     "small/text/en.yaml: file is 1100557 bytes, over the limit of 1000000"),
+    ("alias bomb", write("sources.yaml", BILLION_LAUGHS.encode()),
+     "small/sources.yaml:2: YAML aliases (*name) are not allowed in content"),
+    ("merge key", replace("sources.yaml", "code:\n", "code:\n  <<: {publisher: x}\n"),
+     "small/sources.yaml:2: code: merge keys (<<) are not allowed"),
+    ("nested too deep", replace("text/en.yaml", ANSWER, "answer: " + "[" * 100 + "]" * 100),
+     "small/text/en.yaml:19: nested more than 40 levels deep"),
+    ("python tag", replace("text/en.yaml", ANSWER,
+                           'answer: !!python/object/apply:os.system ["touch /tmp/x"]'),
+     "small/text/en.yaml:19: entries.legal.answer: the YAML tag "
+     "'tag:yaml.org,2002:python/object/apply:os.system' is not allowed in content"),
+    ("impossible date", replace("sources.yaml", "date: 2000-09-26", "date: 2000-13-26"),
+     "small/sources.yaml:4: code.date: bad value '2000-13-26': month must be in 1..12"),
+    ("number of 5000 digits", replace("project.yaml", "pages: 1", "pages: 1" + "0" * 5000),
+     "small/project.yaml:11: leaflets.card.pages: bad value '1000000000000000000000000000000"
+     "000000000': a number far too long"),
+    ("infinite figure", write("statistics.yaml", b"x:\n  value: .inf\n  unit: count\n"
+                              b"  as_of: 2026-01-01\n  source: code\n"),
+     "small/statistics.yaml:2: x.value: must be a count or a percentage, not inf"),
+    ("unknown key", replace("text/en.yaml", QUESTION, QUESTION + "\n    answr: typo"),
+     "small/text/en.yaml:22: entries.help.answr: unknown key (allowed here: answer, question)"),
+    ("unknown language", copy_lt_to("xx.yaml"),
+     "small/text/xx.yaml:1: the file name 'xx.yaml' names an unknown language 'xx'"),
+    ("malformed language code", copy_lt_to("LT_lt.yaml"),
+     "small/text/LT_lt.yaml:1: the file name must be a language code such as lt.yaml or "
+     "sr-Latn.yaml, not 'LT_lt.yaml'"),
+    ("unknown region", copy_lt_to("lt-QQ.yaml"),
+     "small/text/lt-QQ.yaml:1: the file name 'lt-QQ.yaml' names an unknown region 'QQ'"),
+    ("duplicate entry id", replace("entries.yaml", "help: {}", "help: {}\nhelp: {}"),
+     "small/entries.yaml:4: help: duplicate key (first given on line 3)"),
+    ("duplicate section id",
+     replace("project.yaml", "      - id: main\n        entries: [legal, help]",
+             "      - id: main\n        entries: [legal]\n      - id: main\n"
+             "        entries: [help]"),
+     "small/project.yaml:16: leaflets.card.sections[1].id: section 'main' is listed twice"),
+    ("malformed phone number", replace("project.yaml", '"+370 608 712 04"', '"+370 608 712 0O"'),
+     "small/project.yaml:4: organisation.hotline: not an international phone number: "
+     "'+370 608 712 0O'"),
+    ("javascript: source", replace("sources.yaml", SOURCE_URL, "url: javascript:alert(1)"),
+     "small/sources.yaml:5: code.url: not a web address: 'javascript:alert(1)'"),
+    ("data: source", replace("sources.yaml", SOURCE_URL, "url: data:text/html,<b>x</b>"),
+     "small/sources.yaml:5: code.url: not a web address: 'data:text/html,<b>x</b>'"),
+    ("file: website", replace("project.yaml", "website: https://example.org",
+                              "website: file:///etc/passwd"),
+     "small/project.yaml:3: organisation.website: not a web address: 'file:///etc/passwd'"),
+    ("javascript: link", replace("text/en.yaml", ANSWER, "answer: See [it](javascript:x())."),
+     "small/text/en.yaml:19: entries.legal.answer: link to 'javascript:x()': only https, "
+     "http, tel and mailto links are allowed"),
+    ("file: link", replace("text/en.yaml", ANSWER, "answer: See [it](file:///etc/passwd)."),
+     "small/text/en.yaml:19: entries.legal.answer: link to 'file:///etc/passwd': only https, "
+     "http, tel and mailto links are allowed"),
+    ("raw <img>", replace("text/en.yaml", ANSWER,
+                          "answer: 'No <img src=\"file:///etc/passwd\">'"),
+     "small/text/en.yaml:19: entries.legal.answer: raw HTML is not allowed "
+     "('<img src=\"file:///etc/passwd\">')"),
+    ("raw <script>", replace("text/en.yaml", ANSWER, "answer: 'No <script>x()</script>'"),
+     "small/text/en.yaml:19: entries.legal.answer: raw HTML is not allowed ('<script>')"),
+    ("raw <link>", replace("text/en.yaml", ANSWER,
+                           "answer: 'No <link rel=stylesheet href=http://127.0.0.1/s.css>'"),
+     "small/text/en.yaml:19: entries.legal.answer: raw HTML is not allowed ('<link "),
+    ("style and CSS url()", replace(
+        "text/en.yaml", ANSWER, "answer: 'No <span style=\"background: url(/dev/zero)\">x</span>'"),
+     "small/text/en.yaml:19: entries.legal.answer: raw HTML is not allowed ('<span style="),
+    ("Markdown image", replace("text/en.yaml", ANSWER, "answer: No ![x](https://example.org/x.png)"),
+     "small/text/en.yaml:19: entries.legal.answer: images are not allowed in text "
+     "('https://example.org/x.png')"),
+    ("Jinja statement", replace("text/en.yaml", ANSWER, "answer: '{% include \"/etc/passwd\" %}'"),
+     "small/text/en.yaml:19: entries.legal.answer: broken placeholder near '{% include '"),
+    ("unknown placeholder", replace("text/en.yaml", ANSWER, "answer: Call {secret}."),
+     "small/text/en.yaml:19: entries.legal.answer: unknown placeholder {secret}"),
+    ("template outside its folder", replace("project.yaml", "template: handout.html",
+                                            "template: ../../../etc/passwd"),
+     "small/project.yaml:9: leaflets.card.template: must be a file name ending in .html"),
+    ("missing template", replace("project.yaml", "template: handout.html", "template: no.html"),
+     "small/project.yaml:9: leaflets.card.template: no template 'no.html' in "),
+    ("QR target too long", replace("sources.yaml", SOURCE_URL,
+                                   "url: https://e-seimas.lrs.lt/" + "a" * 400),
+     "small/sources.yaml:5: code.url: too long for a printed QR code: its code would be "
+     "35.6 mm wide, and 30 mm is the most a leaflet prints"),
+    ("right-to-left override", replace("text/en.yaml", ANSWER,
+                                       'answer: "No, under Article \\u202E291 part 2."'),
+     "small/text/en.yaml:19: entries.legal.answer: contains a direction control (U+202E, "
+     "character 19): leafletgen isolates numbers and Latin words itself; delete it"),
+    ("left-to-right mark", replace("text/en.yaml", QUESTION, 'question: "May I\\u200E help?"'),
+     "small/text/en.yaml:21: entries.help.question: contains a direction control (U+200E"),
+    ("zero-width space", replace("text/en.yaml", QUESTION, 'question: "May\\u200B I help?"'),
+     "small/text/en.yaml:21: entries.help.question: contains a zero-width space (U+200B, "
+     "character 4): delete it"),
+    ("joiner outside a word", replace("text/en.yaml", QUESTION, 'question: "May I help? \\u200D"'),
+     "small/text/en.yaml:21: entries.help.question: contains a zero-width joiner or "
+     "non-joiner outside a word (U+200D, character 13)"),
+    ("control character", replace("text/en.yaml", QUESTION, 'question: "May I help?\\a"'),
+     "small/text/en.yaml:21: entries.help.question: contains a control character (U+0007"),
+    ("replacement character", replace("text/en.yaml", QUESTION, 'question: "May I h\\uFFFDlp?"'),
+     "small/text/en.yaml:21: entries.help.question: contains a replacement character"),
+]
+
+
+@pytest.fixture(scope="module")
+def previous_build(tmp_path_factory) -> Path:
+    """A good build of the small project: every failing build must leave it as it is."""
+    output = tmp_path_factory.mktemp("previous") / "out"
+    build(BuildOptions(DATA / "small", output))
+    return output
+
+
+@pytest.mark.parametrize(("breakage", "expected"), [(c[1], c[2]) for c in CATALOGUE],
+                         ids=[c[0] for c in CATALOGUE])
+def test_bad_input_is_reported_and_the_previous_build_kept(
+        run, small_project: Path, tmp_path: Path, previous_build: Path, breakage, expected):
+    output = tmp_path / "out"
+    shutil.copytree(previous_build, output)
+    before = tree_snapshot(output)
+    breakage(small_project)
+    code, stdout, stderr = run("build", "-p", small_project, "-o", output)
+    assert code == 1
+    assert stderr.startswith("error: ")
+    assert f"\n  {expected}" in stderr, stderr
+    assert "Traceback" not in stdout + stderr
+    assert tree_snapshot(output) == before
+
+
+def test_the_catalogue_covers_the_whole_issue_list():
+    """Each kind of bad input named in the hardening issue has at least one case."""
+    names = " ".join(case[0] for case in CATALOGUE)
+    for kind in ("yaml syntax", "tab", "duplicate key", "wrong type", "empty", "UTF-8",
+                 "size limit", "alias bomb", "unknown language", "malformed language",
+                 "duplicate entry id", "phone", "javascript:", "file:", "data:", "QR target",
+                 "override", "zero-width", "<script>", "<img>", "<link>", "CSS url()",
+                 "Jinja", "template outside"):
+        assert kind in names, kind

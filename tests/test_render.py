@@ -1,0 +1,87 @@
+"""Rendering fetches nothing it should not, and stops at its time limit."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import edit, pdf_contains, tree_snapshot
+from leafletgen.build import BuildOptions, build
+from leafletgen.errors import ContentError
+
+PASSWD = Path("/etc/passwd")
+PASSWD_LINE = PASSWD.read_bytes().splitlines()[0] if PASSWD.exists() else b""
+
+
+@pytest.mark.skipif(not PASSWD_LINE, reason="needs a readable /etc/passwd")
+def test_weasyprints_own_fetcher_would_embed_a_local_file():
+    """The danger is real: without leafletgen's fetcher an attachment link embeds the file.
+    (If this stops failing open, the test below proves less.)"""
+    import weasyprint
+
+    html = '<a rel="attachment" href="file:///etc/passwd">x</a>'
+    pdf = weasyprint.HTML(string=html).write_pdf()
+    assert pdf_contains(pdf, PASSWD_LINE)
+
+
+def test_a_template_cannot_reach_files_devices_or_the_network(
+        small_project: Path, tmp_path: Path, recording_server):
+    base_url, requests = recording_server
+    (small_project / "escape.png").symlink_to(PASSWD)
+    os.mkfifo(small_project / "fifo.png")  # opening it for reading would wait forever
+    project_uri = small_project.resolve().as_uri()
+    (small_project / "templates").mkdir()
+    (small_project / "templates" / "sources-panel.html").write_text(
+        '<a rel="attachment" href="file:///etc/passwd">a</a>'
+        f'<img src="{base_url}/pixel.png" alt="">'
+        f'<style>@import url("{base_url}/import.css");</style>'
+        '<img src="file:///dev/zero" alt="">'
+        f'<img src="{project_uri}/escape.png" alt=""><img src="{project_uri}/fifo.png" alt="">',
+        encoding="utf-8")
+    output = tmp_path / "out"
+    with pytest.raises(ContentError) as caught:
+        build(BuildOptions(small_project, output, languages=("en",), time_limit=20))
+    refused = sorted(str(p).split("refused to fetch ", 1)[1] for p in caught.value.problems
+                     if "refused to fetch" in str(p))
+    assert refused == sorted([
+        "file:///dev/zero: outside the project's and leafletgen's folders",
+        "file:///etc/passwd: outside the project's and leafletgen's folders",
+        f"{base_url}/import.css: only files inside the project may be used",
+        f"{base_url}/pixel.png: only files inside the project may be used",
+        f"{project_uri}/escape.png: outside the project's and leafletgen's folders",
+        f"{project_uri}/fifo.png: not a regular file",
+    ])
+    assert requests == []
+    assert not output.exists()
+
+
+def test_content_links_to_the_network_are_printed_never_fetched(
+        small_project: Path, tmp_path: Path, recording_server):
+    base_url, requests = recording_server
+    edit(small_project / "text" / "en.yaml", "answer: No, under Article 291 part 2.",
+         f"answer: No, see [the law]({base_url}/leak?q=1) and <{base_url}/auto>.")
+    edit(small_project / "sources.yaml",
+         "url: https://e-seimas.lrs.lt/portal/legalAct/lt/TAD/TAIS.111555",
+         f"url: {base_url}/source")
+    result = build(BuildOptions(small_project, tmp_path / "out", languages=("en",)))
+    pdf = result.outputs[0].path.read_bytes()
+    assert pdf_contains(pdf, f"{base_url}/leak?q=1".encode())  # a link annotation
+    assert not pdf_contains(pdf, PASSWD_LINE or b"root:")
+    assert requests == []
+
+
+def test_a_render_past_its_time_limit_ends_with_an_error(run, small_project: Path,
+                                                         tmp_path: Path):
+    output = tmp_path / "out"
+    build(BuildOptions(small_project, output, languages=("en",)))
+    before = tree_snapshot(output)
+    code, _, stderr = run("build", "-p", small_project, "-o", output, "--time-limit", "0.001")
+    assert code == 1
+    assert "card/card.en.pdf: rendering took longer than 0.001 s (the limit; --time-limit " \
+        "sets it)" in stderr
+    assert "Traceback" not in stderr
+    assert tree_snapshot(output) == before
+    shutil.rmtree(output)
