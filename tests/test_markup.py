@@ -6,8 +6,8 @@ import shutil
 from pathlib import Path
 
 import pikepdf
-from conftest import BUNDLED, edit, pdf_text, visual_lines
 
+from conftest import BUNDLED, edit, pdf_text, visual_lines
 from leafletgen.build import BuildOptions, build
 from leafletgen.markup import answer_html
 
