@@ -16,14 +16,15 @@ def test_build_writes_the_documented_paths(run, small_project: Path, tmp_path: P
     assert "draft: out/card/card.lt.pdf: lt: labels and titles: translation not reviewed" in stderr
     assert sorted(p.relative_to(tmp_path / "out").as_posix()
                   for p in (tmp_path / "out").rglob("*")) == [
-        "card", "card/card.en.pdf", "card/card.lt.pdf", "manifest.json"]
+        ".leafletgen-state.json", "card", "card/card.en.pdf", "card/card.lt.pdf",
+        "manifest.json"]
 
 
 def test_lang_and_leaflet_select_and_the_manifest_keeps_the_rest(run, small_project: Path,
                                                                  tmp_path: Path):
     assert run("build", "-p", small_project, "-o", "out")[0] == 0
     code, _, stderr = run("build", "-p", small_project, "-o", "out", "--lang", "lt",
-                          "--leaflet", "card")
+                          "--leaflet", "card", "--force")
     assert code == 0, stderr
     assert "[1/1] card/card.lt.pdf" in stderr
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())

@@ -78,7 +78,8 @@ def test_a_render_past_its_time_limit_ends_with_an_error(run, small_project: Pat
     output = tmp_path / "out"
     build(BuildOptions(small_project, output, languages=("en",)))
     before = tree_snapshot(output)
-    code, _, stderr = run("build", "-p", small_project, "-o", output, "--time-limit", "0.001")
+    code, _, stderr = run("build", "-p", small_project, "-o", output, "--time-limit", "0.001",
+                          "--lang", "en", "--force")
     assert code == 1
     assert "card/card.en.pdf: rendering took longer than 0.001 s (the limit; --time-limit " \
         "sets it)" in stderr

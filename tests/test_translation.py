@@ -42,7 +42,7 @@ def test_a_reviewed_current_translation_builds_final(run, small_project: Path):
     mark_reviewed(small_project)
     code, stdout, stderr = run("build", "-p", small_project, "-o", "out", "--final")
     assert code == 0, stderr
-    assert "(0 draft(s))" in stdout
+    assert "; 0 draft(s))" in stdout
 
 
 def test_editing_the_source_makes_translations_outdated_and_final_builds_fail(

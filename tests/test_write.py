@@ -74,7 +74,7 @@ def test_a_second_build_into_the_same_folder_is_refused(run, small_project: Path
     build(BuildOptions(small_project, output))
     before = tree_snapshot(output)
     with output_lock(output):  # as a build in another process holds it
-        code, _, stderr = run("build", "-p", small_project, "-o", output)
+        code, _, stderr = run("build", "-p", small_project, "-o", output, "--force")
     assert code == 1
     assert stderr == (f"error: another leafletgen build is writing into {output}; wait for "
                       "it to finish, or use another --output\n")

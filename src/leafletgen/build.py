@@ -15,33 +15,28 @@ from pathlib import Path
 
 from . import __version__
 from .compose import ComposedDocument, compose, make_environment
-from .errors import ContentError, Problem, ProblemList
+from .errors import ContentError, Problem, ProblemList, display_path
 from .figures import figure_warnings
 from .fonts import FontSet, IsolatedFontconfig, coverage_problems, load_fonts, stack_problems
 from .model import Leaflet, Project
-from .preview import page_pngs, preview_name
-from .render import DEFAULT_TIME_LIMIT
-from .resources import PACKAGE_DIR, builtin_dir
+from .options import BuildOptions
+from .preview import preview_name
+from .resources import PACKAGE_DIR, builtin_dir, builtin_folders
+from .state import (
+    STATE_NAME,
+    BuildState,
+    file_digest,
+    input_fingerprint,
+    tool_versions,
+    tree_digest,
+)
 from .translation import final_problems
 from .validate import load_project, validate
-from .verify import Verification, verify
 from .write import MANIFEST_NAME, OutputWriter, manifest_bytes, output_lock, read_manifest
 
 
 class SelectionError(Exception):
     """--lang or --leaflet names something the project does not have (a usage error)."""
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    project_dir: Path
-    output_dir: Path
-    languages: tuple[str, ...] = ()  # empty: every language of each leaflet
-    leaflets: tuple[str, ...] = ()  # empty: every leaflet
-    strict: bool = False  # warnings fail the build too
-    preview_dpi: int | None = None  # also write a PNG of every page next to each PDF
-    final: bool = False  # refuse drafts: every text reviewed and up to date, no fallback
-    time_limit: float | None = DEFAULT_TIME_LIMIT  # seconds per document's render
 
 
 @dataclass(frozen=True)
@@ -52,10 +47,12 @@ class BuiltOutput:
     pages: int
     bytes: int
     sha256: str
-    seconds: float
+    seconds: float  # rendering time; 0 for an output kept from the previous build
     draft_reasons: tuple[str, ...]
     warnings: tuple[str, ...]
-    verification: Verification
+    qr_codes: tuple[dict, ...]  # {"page", "target", "module_mm"} as decoded from the PDF
+    fonts: tuple[str, ...]
+    rendered: bool = True  # False: up to date, kept from the previous build
 
     def manifest_record(self, output_dir: Path) -> dict:
         return {
@@ -68,12 +65,19 @@ class BuiltOutput:
             "draft": bool(self.draft_reasons),
             "draft_reasons": list(self.draft_reasons),
             "warnings": list(self.warnings),
-            "qr_codes": [
-                {"page": qr.page, "target": qr.text, "module_mm": round(qr.module_mm, 3)}
-                for qr in self.verification.decoded_qr if qr.module_mm is not None
-            ],
-            "fonts": list(self.verification.fonts),
+            "qr_codes": list(self.qr_codes),
+            "fonts": list(self.fonts),
         }
+
+    @classmethod
+    def from_record(cls, record: dict, output_dir: Path) -> BuiltOutput:
+        """An output kept from the previous build, as its manifest record describes it."""
+        return cls(
+            leaflet=record["leaflet"], language=record["language"],
+            path=(output_dir / record["path"]).resolve(), pages=record["pages"],
+            bytes=record["bytes"], sha256=record["sha256"], seconds=0.0,
+            draft_reasons=tuple(record["draft_reasons"]), warnings=tuple(record["warnings"]),
+            qr_codes=tuple(record["qr_codes"]), fonts=tuple(record["fonts"]), rendered=False)
 
 
 @dataclass
@@ -82,6 +86,10 @@ class BuildResult:
     outputs: list[BuiltOutput] = field(default_factory=list)
     subsetter: str = ""
     seconds: float = 0.0
+
+    @property
+    def rendered(self) -> list[BuiltOutput]:
+        return [output for output in self.outputs if output.rendered]
 
 
 Reporter = Callable[[str], None]
@@ -117,6 +125,8 @@ def resource_roots(project: Project) -> tuple[Path, ...]:
 
 def build(options: BuildOptions, report: Reporter = lambda message: None) -> BuildResult:
     started = time.perf_counter()
+    # Taken before anything is read: a file edited during the build makes the next one run.
+    fingerprint = input_fingerprint(options, builtin_folders())
     project, fonts = check(options.project_dir)
     pairs = select(project, options)
     if options.final and (blocking := final_problems(project, pairs)):
@@ -131,81 +141,168 @@ def build(options: BuildOptions, report: Reporter = lambda message: None) -> Bui
     composed = [compose(project, leaflet, code, environment) for leaflet, code in pairs]
 
     with output_lock(options.output_dir):
-        return _render_and_write(options, project, fonts, composed, report, started)
-
-
-def _render_and_write(options: BuildOptions, project: Project, fonts: FontSet,
-                      composed: list[ComposedDocument], report: Reporter,
-                      started: float) -> BuildResult:
-    # Imported late: WeasyPrint takes half a second to import, and `check` never needs it.
-    from .render import Renderer, RenderTimeout
-
-    result = BuildResult(project)
-    with IsolatedFontconfig(fonts.folders):
-        renderer = Renderer(resource_roots(project))
-        result.subsetter = renderer.subsetter()
-        if result.subsetter != "harfbuzz":
-            report("warning: libharfbuzz-subset0 is missing, so fonts are subset by the slow "
-                   "fontTools path; install it (see README) for ~10x faster builds")
-        rendered = []
-        for index, document in enumerate(composed, start=1):
-            try:
-                output = renderer.render(document, options.time_limit)
-            except RenderTimeout as error:
-                raise ContentError(Problem(None, None, document.output_name,
-                                           f"{error} (the limit; --time-limit sets it): "
-                                           "look for unusually long text in it")) from None
-            verification = verify(output, fonts)
-            rendered.append((output, verification))
-            mark = " DRAFT" if document.is_draft else ""
-            status = "ok" if not verification.errors else f"{len(verification.errors)} error(s)"
-            report(f"[{index}/{len(composed)}] {document.output_name}: {output.page_count} "
-                   f"page(s), {len(output.pdf) / 1024:.0f} KiB, {output.seconds:.2f} s, "
-                   f"{status}{mark}")
-
-    failures = ProblemList()
-    for output, verification in rendered:
-        failing = verification.errors + (verification.warnings if options.strict else [])
-        for finding in failing:
-            failures.add(None, None, output.composed.output_name, finding.message)
-    failures.raise_if_any()
-
-    previews = {
-        output.composed.output_name: page_pngs(output.pdf, options.preview_dpi)
-        for output, _ in rendered
-    } if options.preview_dpi else {}
-
-    with OutputWriter(options.output_dir) as writer:
-        writer.remove_leftovers()
-        for output, verification in rendered:
-            name = output.composed.output_name
-            path = writer.stage(name, output.pdf)
-            for page, png in enumerate(previews.get(name, []), start=1):
-                writer.stage(preview_name(name, page), png)
-            result.outputs.append(_built(output, verification, path))
-        _write_manifest(writer, options.output_dir, project, result)
+        state = BuildState(options.output_dir) if options.force \
+            else BuildState.read(options.output_dir)
+        result = _render_and_write(options, project, fonts, composed, state, report,
+                                   fingerprint, [f"warning: {w}" for w in warnings])
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _built(output, verification: Verification, path: Path) -> BuiltOutput:
-    composed: ComposedDocument = output.composed
+def output_key(document: ComposedDocument, fonts_digest: str, versions: str) -> str:
+    """What an output depends on besides the files it fetches: its composed HTML (text,
+    fallbacks, figures, labels, styles), the fonts, and the tool's and renderer's versions."""
+    digest = hashlib.sha256()
+    for part in (document.html, document.base_url, str(document.pages), fonts_digest, versions):
+        digest.update(part.encode() + b"\0")
+    return digest.hexdigest()
+
+
+def _render_and_write(options: BuildOptions, project: Project, fonts: FontSet,
+                      composed: list[ComposedDocument], state: BuildState,
+                      report: Reporter, fingerprint: str, reported: list[str]) -> BuildResult:
+    result = BuildResult(project)
+    output_dir = options.output_dir
+    fonts_digest = tree_digest(list(fonts.folders))
+    versions = tool_versions()
+    keys = {document.output_name: output_key(document, fonts_digest, versions)
+            for document in composed}
+    kept = {}
+    for document in composed:
+        record = state.cached(document.output_name, keys[document.output_name])
+        if record is not None and (not options.preview_dpi
+                                   or record.get("preview_dpi") == options.preview_dpi):
+            kept[document.output_name] = record
+    to_render = [document for document in composed if document.output_name not in kept]
+
+    made = []
+    if to_render:
+        from .workers import make_all  # WeasyPrint is imported only when something renders
+
+        with IsolatedFontconfig(fonts.folders):
+            results = make_all(to_render, fonts, resource_roots(project), options.time_limit,
+                               options.preview_dpi, options.jobs)
+            for index, document in enumerate(results, start=1):
+                made.append(document)
+                report(_progress(index, len(to_render), document))
+        result.subsetter = _subsetter()
+        if result.subsetter != "harfbuzz":
+            report("warning: libharfbuzz-subset0 is missing, so fonts are subset by the slow "
+                   "fontTools path; install it (see README) for ~10x faster builds")
+    else:
+        result.subsetter = read_manifest(output_dir).get("subsetter", "")
+
+    failures = ProblemList()
+    for document in made:
+        if document.failure:
+            failures.add(None, None, document.composed.output_name,
+                         f"{document.failure} (the limit; --time-limit sets it): look for "
+                         "unusually long text in it")
+            continue
+        verification = document.verification
+        failing = verification.errors + (verification.warnings if options.strict else [])
+        for finding in failing:
+            failures.add(None, None, document.composed.output_name, finding.message)
+    for name, record in kept.items():
+        if options.strict:  # a kept output's warnings fail a strict build as a new one's
+            for warning in record["warnings"]:
+                failures.add(None, None, name, warning)
+    failures.raise_if_any()
+
+    made_by_name = {document.composed.output_name: document for document in made}
+    with OutputWriter(output_dir) as writer:
+        writer.remove_leftovers()
+        for document in composed:
+            name = document.output_name
+            if name in kept:
+                result.outputs.append(BuiltOutput.from_record(kept[name], output_dir))
+                state.store(name, keys[name], kept[name],
+                            state.data["outputs"][name]["files"],
+                            state.data["outputs"][name]["resources"])
+                continue
+            made_document = made_by_name[name]
+            rendered = made_document.rendered
+            path = writer.stage(name, rendered.pdf)
+            files = {name: hashlib.sha256(rendered.pdf).hexdigest()}
+            for page, png in enumerate(made_document.previews, start=1):
+                writer.stage(preview_name(name, page), png)
+                files[preview_name(name, page)] = hashlib.sha256(png).hexdigest()
+            built = _built(made_document, path)
+            result.outputs.append(built)
+            record = built.manifest_record(output_dir)
+            state.store(name, keys[name], {**record, "preview_dpi": options.preview_dpi},
+                        files, {str(p): file_digest(p) for p in rendered.resources})
+        manifest = _write_manifest(writer, output_dir, project, result)
+        written = {name: digest for output in state.data["outputs"].values()
+                   for name, digest in output["files"].items()}
+        written[MANIFEST_NAME] = hashlib.sha256(manifest).hexdigest()
+        state.record_build(
+            fingerprint,
+            {name: digest for name, digest in written.items()
+             if name == MANIFEST_NAME or name in _names(result, output_dir)},
+            messages=reported + output_messages(result))
+        writer.stage(STATE_NAME, state.to_bytes())
+    return result
+
+
+def _names(result: BuildResult, output_dir: Path) -> set[str]:
+    """The files this build's outputs consist of (PDFs and their previews)."""
+    names = set()
+    for output in result.outputs:
+        name = output.path.relative_to(output_dir.resolve()).as_posix()
+        names.add(name)
+        names.update(preview_name(name, page) for page in range(1, output.pages + 1))
+    return names
+
+
+def output_messages(result: BuildResult) -> list[str]:
+    """The warnings and draft notices of a build's outputs, one line each."""
+    lines = [f"warning: {display_path(output.path)}: {warning}"
+             for output in result.outputs for warning in output.warnings]
+    lines += [f"draft: {display_path(output.path)}: {'; '.join(output.draft_reasons)}"
+              for output in result.outputs if output.draft_reasons]
+    return lines
+
+
+def _progress(index: int, total: int, document) -> str:
+    name = document.composed.output_name
+    if document.failure:
+        return f"[{index}/{total}] {name}: {document.failure}"
+    rendered, verification = document.rendered, document.verification
+    mark = " DRAFT" if document.composed.is_draft else ""
+    status = "ok" if not verification.errors else f"{len(verification.errors)} error(s)"
+    return (f"[{index}/{total}] {name}: {rendered.page_count} page(s), "
+            f"{len(rendered.pdf) / 1024:.0f} KiB, {rendered.seconds:.2f} s, {status}{mark}")
+
+
+def _subsetter() -> str:
+    """Which font subsetter WeasyPrint uses here: HarfBuzz's is about 10x faster."""
+    from .render import Renderer
+
+    return Renderer.subsetter()
+
+
+def _built(made, path: Path) -> BuiltOutput:
+    composed: ComposedDocument = made.composed
+    rendered, verification = made.rendered, made.verification
     return BuiltOutput(
         leaflet=composed.leaflet_id,
         language=composed.language,
         path=path,
-        pages=output.page_count,
-        bytes=len(output.pdf),
-        sha256=hashlib.sha256(output.pdf).hexdigest(),
-        seconds=output.seconds,
+        pages=rendered.page_count,
+        bytes=len(rendered.pdf),
+        sha256=hashlib.sha256(rendered.pdf).hexdigest(),
+        seconds=rendered.seconds,
         draft_reasons=composed.draft_reasons,
         warnings=tuple(finding.message for finding in verification.warnings),
-        verification=verification,
+        qr_codes=tuple({"page": qr.page, "target": qr.text, "module_mm": round(qr.module_mm, 3)}
+                       for qr in verification.decoded_qr if qr.module_mm is not None),
+        fonts=tuple(verification.fonts),
     )
 
 
 def _write_manifest(writer: OutputWriter, output_dir: Path, project: Project,
-                    result: BuildResult) -> None:
+                    result: BuildResult) -> bytes:
     """Merge this build's outputs into the manifest: a build of one language keeps the
     records of the others, as long as their files are still there."""
     built = {(o.leaflet, o.language) for o in result.outputs}
@@ -226,7 +323,9 @@ def _write_manifest(writer: OutputWriter, output_dir: Path, project: Project,
         "subsetter": result.subsetter,
         "outputs": records,
     }
-    writer.stage(MANIFEST_NAME, manifest_bytes(manifest))  # staged last: renamed last
+    data = manifest_bytes(manifest)
+    writer.stage(MANIFEST_NAME, data)
+    return data
 
 
 def content_warnings(project: Project, today: datetime.date | None = None) -> list[Problem]:

@@ -2,6 +2,8 @@
 
 User mistakes (ContentError) become a located report and exit code 1 here, in one place;
 usage mistakes exit 2 (Click's convention); anything else is a bug and keeps its traceback.
+The pipeline is imported inside the commands: a build with nothing to do answers before
+YAML, Jinja, fonts or WeasyPrint are loaded.
 """
 
 from __future__ import annotations
@@ -14,23 +16,20 @@ import shutil
 import signal
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
 from . import __version__
-from .build import BuildOptions, BuildResult, SelectionError, build, check, content_warnings
-from .bundle import press_kit
-from .compose import draft_reasons
 from .errors import ContentError, display_path
-from .links import check_links
-from .model import Project
-from .po import export_po, import_po
-from .preview import PREVIEW_DPI
-from .render import DEFAULT_TIME_LIMIT
-from .resources import starter_dir
-from .translation import STATUSES, translation_report
+from .options import DEFAULT_TIME_LIMIT, PREVIEW_DPI, BuildOptions, default_jobs
+from .resources import builtin_folders, starter_dir
+from .state import BuildState, input_fingerprint
 from .write import OutputLocked, write_file
+
+if TYPE_CHECKING:
+    from .build import BuildResult
+    from .model import Project
 
 PROJECT_OPTION = click.option(
     "--project", "-p", "project_dir", default="leaflets", show_default=True,
@@ -39,11 +38,15 @@ PROJECT_OPTION = click.option(
 
 
 def _fail(error: ContentError) -> NoReturn:
+    _report(error)
+    sys.exit(1)
+
+
+def _report(error: ContentError) -> None:
     count = len(error.problems)
     click.echo(f"error: {count} problem{'s' if count != 1 else ''} found:", err=True)
     for problem in error.problems:
         click.echo(f"  {problem}", err=True)
-    sys.exit(1)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -58,9 +61,10 @@ def _build_options(command):
     @functools.wraps(command)
     def with_options(project_dir: Path, output_dir: Path, languages: tuple[str, ...],
                      leaflets: tuple[str, ...], strict: bool, final: bool, time_limit: float,
-                     **own):
+                     jobs: int | None, force: bool, **own):
         return command(BuildOptions(project_dir, output_dir, languages, leaflets, strict,
-                                    final=final, time_limit=time_limit), **own)
+                                    final=final, time_limit=time_limit,
+                                    jobs=jobs or default_jobs(), force=force), **own)
 
     for option in reversed([
         PROJECT_OPTION,
@@ -77,16 +81,27 @@ def _build_options(command):
         click.option("--time-limit", default=DEFAULT_TIME_LIMIT, show_default=True,
                      type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
                      help="Stop a document whose rendering takes longer, with an error."),
+        click.option("--jobs", "-j", type=click.IntRange(min=1), metavar="N",
+                     help="Render processes  [default: one per CPU]."),
+        click.option("--force", is_flag=True,
+                     help="Render everything, even outputs that are up to date."),
     ]):
         with_options = option(with_options)
     return with_options
 
 
 @cli.command("build")
+@click.option("--watch", is_flag=True,
+              help="Keep running, and rebuild what each saved change affects.")
 @_build_options
-def build_command(options: BuildOptions) -> None:
-    """Render, verify and write every leaflet in every language."""
-    _run_build(options)
+def build_command(options: BuildOptions, watch: bool) -> None:
+    """Render, verify and write every leaflet in every language.
+
+    Outputs whose inputs did not change since the last build are kept as they are."""
+    if watch:
+        _watch(options)
+    elif not _up_to_date(options):
+        _run_build(options)
 
 
 @cli.command("preview")
@@ -95,13 +110,40 @@ def build_command(options: BuildOptions) -> None:
 @_build_options
 def preview_command(options: BuildOptions, dpi: int) -> None:
     """Build, and write a PNG of every page next to each PDF (NAME.pN.png)."""
-    _run_build(dataclasses.replace(options, preview_dpi=dpi))
+    options = dataclasses.replace(options, preview_dpi=dpi)
+    if not _up_to_date(options):
+        _run_build(options)
+
+
+def _up_to_date(options: BuildOptions) -> bool:
+    """Whether the last build had these very inputs and left its outputs intact; if so,
+    say so (with its warnings and drafts) without loading the pipeline."""
+    if options.force:
+        return False
+    state = BuildState.read(options.output_dir)
+    if not state.unchanged(input_fingerprint(options, builtin_folders())):
+        return False
+    for message in state.messages:
+        click.echo(message, err=True)
+    outputs = sum(name.endswith(".pdf") for name in state.data["files"])
+    click.echo(f"up to date: {outputs} PDF(s) in {display_path(options.output_dir)}/, "
+               "nothing changed since the last build")
+    return True
+
+
+def _watch(options: BuildOptions) -> None:
+    from .watch import watch
+
+    click.echo(f"watching {display_path(options.project_dir)}/ (Ctrl-C stops)", err=True)
+    watch(options, lambda: _run_build(options, exit_on_error=False))
 
 
 @cli.command("bundle")
 @_build_options
 def bundle_command(options: BuildOptions) -> None:
     """Build, then pack a press kit: PDFs, first-page PNGs and a manifest in one zip."""
+    from .bundle import press_kit
+
     result = _run_build(options)
     leaflets = options.leaflets
     name = f"{leaflets[0]}-press-kit.zip" if len(leaflets) == 1 else "press-kit.zip"
@@ -109,30 +151,36 @@ def bundle_command(options: BuildOptions) -> None:
     click.echo(f"packed {len(result.outputs)} PDF(s) into {display_path(path)}")
 
 
-def _run_build(options: BuildOptions) -> BuildResult:
-    output_dir = options.output_dir
+def _run_build(options: BuildOptions, exit_on_error: bool = True) -> BuildResult | None:
+    from .build import SelectionError, build, output_messages
+
     try:
         result = build(options, report=lambda message: click.echo(message, err=True))
     except ContentError as error:
-        _fail(error)
+        if exit_on_error:
+            _fail(error)
+        _report(error)
+        return None
     except SelectionError as error:
         raise click.UsageError(str(error)) from None
     except OutputLocked as error:
         click.echo(f"error: {error}", err=True)
-        sys.exit(1)
-    drafts = [o for o in result.outputs if o.draft_reasons]
-    for output in result.outputs:
-        for warning in output.warnings:
-            click.echo(f"warning: {display_path(output.path)}: {warning}", err=True)
-    for output in drafts:
-        click.echo(f"draft: {display_path(output.path)}: {'; '.join(output.draft_reasons)}",
-                   err=True)
+        if exit_on_error:
+            sys.exit(1)
+        return None
+    for message in output_messages(result):
+        click.echo(message, err=True)
+    drafts = sum(bool(o.draft_reasons) for o in result.outputs)
+    kept = len(result.outputs) - len(result.rendered)
     click.echo(f"built {len(result.outputs)} PDF(s) in {result.seconds:.1f} s into "
-               f"{display_path(output_dir)}/ ({len(drafts)} draft(s))")
+               f"{display_path(options.output_dir)}/ ({len(result.rendered)} rendered, "
+               f"{kept} up to date; {drafts} draft(s))")
     return result
 
 
 def _checked(project_dir: Path) -> Project:
+    from .build import check
+
     try:
         return check(project_dir)[0]
     except ContentError as error:
@@ -147,6 +195,9 @@ def _checked(project_dir: Path) -> Project:
               help="Seconds to wait for each address.")
 def check_command(project_dir: Path, links: bool, timeout: float) -> None:
     """Validate the project without rendering anything."""
+    from .build import content_warnings
+    from .links import check_links
+
     project = _checked(project_dir)
     for warning in content_warnings(project):
         click.echo(f"warning: {warning}", err=True)
@@ -168,6 +219,8 @@ def check_command(project_dir: Path, links: bool, timeout: float) -> None:
 @PROJECT_OPTION
 def list_command(project_dir: Path) -> None:
     """List the leaflets and the languages each is made in."""
+    from .compose import draft_reasons
+
     project = _checked(project_dir)
     for leaflet in project.leaflets.values():
         companion = f", each beside {leaflet.companion}" if leaflet.companion else ""
@@ -189,6 +242,8 @@ def list_command(project_dir: Path) -> None:
               help="Also list each entry that is not ready, with the source fingerprint.")
 def status_command(project_dir: Path, as_json: bool, entries: bool) -> None:
     """Which leaflet is ready in which language: entries per translation status."""
+    from .translation import STATUSES, translation_report
+
     project = _checked(project_dir)
     rows = translation_report(project)
     if as_json:
@@ -226,6 +281,8 @@ def po_group() -> None:
               help="Where to write the catalogue (default: LANGUAGE.po).")
 def po_export_command(project_dir: Path, language: str, output: Path | None) -> None:
     """Write LANGUAGE's texts, with the source texts, as a PO catalogue."""
+    from .po import export_po
+
     project = _checked(project_dir)
     if language not in project.languages or project.languages[language].is_source:
         raise click.UsageError(f"{language!r} is not a translation in this project")
@@ -239,6 +296,8 @@ def po_export_command(project_dir: Path, language: str, output: Path | None) -> 
 @click.argument("catalogue", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def po_import_command(project_dir: Path, catalogue: Path) -> None:
     """Apply a translator's PO catalogue to its language file (all or nothing)."""
+    from .po import import_po
+
     project = _checked(project_dir)
     try:
         result = import_po(project, catalogue)

@@ -6,7 +6,7 @@ import io
 
 import pypdfium2
 
-PREVIEW_DPI = 110
+from .options import PREVIEW_DPI
 
 
 def page_pngs(pdf_bytes: bytes, dpi: int = PREVIEW_DPI) -> list[bytes]:

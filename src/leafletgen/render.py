@@ -19,9 +19,9 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .compose import ComposedDocument
+from .options import DEFAULT_TIME_LIMIT
 
 MAX_RESOURCE_BYTES = 50_000_000  # a font or image a leaflet uses is far smaller
-DEFAULT_TIME_LIMIT = 60.0  # seconds per document; a leaflet takes well under one
 
 
 class RenderTimeout(Exception):
@@ -63,6 +63,7 @@ class RenderedDocument:
     page_count: int
     log: tuple[LogRecord, ...]  # WeasyPrint's warnings and errors, and refused fetches
     seconds: float
+    resources: tuple[Path, ...] = ()  # the files WeasyPrint loaded (images, stylesheets)
 
 
 class _Capture(logging.Handler):
@@ -114,7 +115,7 @@ class Renderer:
             )
         log = [LogRecord("error", f"refused to fetch {url}: {why}") for url, why in fetcher.refused]
         return RenderedDocument(composed, pdf, len(document.pages), (*log, *capture.records),
-                                time.perf_counter() - started)
+                                time.perf_counter() - started, tuple(fetcher.served))
 
 
 def _ProjectFetcher(weasyprint, allowed_roots: tuple[Path, ...]):
@@ -125,6 +126,7 @@ def _ProjectFetcher(weasyprint, allowed_roots: tuple[Path, ...]):
         def __init__(self) -> None:
             super().__init__(timeout=1, allowed_protocols=("file", "data"))
             self.refused: list[tuple[str, str]] = []
+            self.served: list[Path] = []
 
         def fetch(self, url, headers=None):
             scheme = urlsplit(url).scheme.lower()
@@ -145,6 +147,7 @@ def _ProjectFetcher(weasyprint, allowed_roots: tuple[Path, ...]):
             if real.stat().st_size > MAX_RESOURCE_BYTES:
                 return self._refuse(url, f"larger than {MAX_RESOURCE_BYTES // 1_000_000} MB")
             content_type = mimetypes.guess_type(real.name)[0] or "application/octet-stream"
+            self.served.append(real)
             return weasyprint.urls.URLFetcherResponse(
                 url, real.read_bytes(), {"Content-Type": content_type})
 

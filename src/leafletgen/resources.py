@@ -18,3 +18,8 @@ def builtin_dir(name: str) -> Path:
 
 def starter_dir() -> Path:
     return PACKAGE_DIR / "starter"
+
+
+def builtin_folders() -> list[Path]:
+    """leafletgen's own templates and fonts: inputs of every build."""
+    return [builtin_dir("templates"), builtin_dir("fonts")]
