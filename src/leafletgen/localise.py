@@ -40,6 +40,7 @@ def format_percentage(fraction: float, code: str) -> str:
     return format_percent(fraction, locale=babel_locale(code))
 
 
+@functools.lru_cache(maxsize=4096)  # every document formats every figure for placeholders
 def format_figure(value: float, unit: str, code: str) -> str:
     """A statistic as the language writes it: percentages are stored as 24 for 24 %."""
     if unit == "percent":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 from dataclasses import dataclass
 
 import qrcode
@@ -39,11 +40,15 @@ class QrCode:
 def make_qr(role: str, target: str, caption: str, alt: str, min_size_mm: float) -> QrCode:
     """Encode `target`; the printed size grows past `min_size_mm` when a long target needs
     more modules, so no module is ever smaller than MIN_MODULE_MM."""
-    matrix = _encode(target).get_matrix()  # quiet zone included
-    total = len(matrix)
+    total = len(_matrix(target))  # quiet zone included
     size_mm = max(min_size_mm, _smallest_mm(total))
     return QrCode(role, target, caption, alt, size_mm, total - 2 * QUIET_ZONE_MODULES,
-                  _svg(matrix, size_mm))
+                  _svg(target, size_mm))
+
+
+@functools.lru_cache(maxsize=256)  # the hotline's code serves every document of a build
+def _matrix(target: str) -> tuple[tuple[bool, ...], ...]:
+    return tuple(tuple(row) for row in _encode(target).get_matrix())
 
 
 def smallest_size_mm(target: str) -> float:
@@ -64,7 +69,9 @@ def _smallest_mm(total_modules: int) -> float:
     return round(total_modules * MIN_MODULE_MM + 0.05, 1)
 
 
-def _svg(matrix: list[list[bool]], size_mm: float) -> str:
+@functools.lru_cache(maxsize=256)
+def _svg(target: str, size_mm: float) -> str:
+    matrix = _matrix(target)
     # Each horizontal run of dark modules is one stroked line a module thick: a quarter of
     # the path commands of one square per module, which WeasyPrint parses 4x faster.
     runs = []
