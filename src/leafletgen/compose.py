@@ -206,7 +206,9 @@ def _language_view(project: Project, leaflet: Leaflet, language: LanguageText,
     """A leaflet's text in one language, shaped for templates."""
     texts = language.leaflets[leaflet.id]
     values = {
-        "hotline": project.organisation.hotline.display,
+        # No-break spaces: a number split over two lines is misread and misdialled (and in
+        # a narrow column its halves can land in either order).
+        "hotline": project.organisation.hotline.display.replace(" ", "\u00a0"),
         "website": project.organisation.website,
         **{f"source:{source_id}": f"[{number}]" for source_id, number in source_numbers.items()},
         **{f"stat:{stat.id}": format_figure(stat.value, stat.unit, language.code)

@@ -69,7 +69,12 @@ def make_all(documents: list[ComposedDocument], fonts: FontSet, roots: tuple[Pat
         for document in documents:
             yield worker.make(document)
         return
-    # fork: a worker starts in milliseconds and shares the parent's imported modules.
+    # fork: a worker starts in milliseconds and shares the modules the parent imported, so
+    # WeasyPrint and the checkers are imported once here, not once in every worker.
+    import weasyprint  # noqa: F401
+
+    from . import preview, verify  # noqa: F401
+
     context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
     executor = ProcessPoolExecutor(
         max_workers=min(jobs, len(documents)), mp_context=context, initializer=_start_worker,

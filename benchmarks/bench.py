@@ -1,0 +1,285 @@
+"""leafletgen's speed against its own targets and against the alternatives, in one table.
+
+    python benchmarks/bench.py            # the bundled project and 40 languages x 4 leaflets
+    python benchmarks/bench.py --languages 10 --skip-naive   # a quicker look
+
+Every figure is wall time of a real run on this machine. Builds run as separate processes
+through the command line, as a user would run them. The alternatives get the very HTML
+leafletgen composes: the `weasyprint` command once per file (the naive shell loop),
+WeasyPrint in one process without verification (the floor for our overhead), and, as an
+outside reference, an equivalent leaflet typeset by Typst (`pip install typst`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+BUNDLED = REPO / "leaflets"
+# Latin-script languages CLDR knows, to stand in for a large project's translations.
+LANGUAGE_CODES = ["de", "es", "it", "pt", "nl", "sv", "da", "nb", "fi", "et", "lv", "cs",
+                  "sk", "sl", "hr", "bs", "ro", "hu", "sq", "tr", "az", "uz", "id", "ms",
+                  "fil", "sw", "so", "ha", "yo", "ig", "zu", "xh", "af", "ga", "cy", "eu",
+                  "ca", "gl", "mt", "is", "lb", "fo"]
+# Peak memory of this benchmark's child processes (the build workers among them).
+_RUSAGE = "import resource,sys;r=resource.getrusage;print(r(resource.RUSAGE_SELF).ru_maxrss," \
+          "r(resource.RUSAGE_CHILDREN).ru_maxrss,file=sys.stderr)"
+
+
+class _NoAliases(yaml.SafeDumper):
+    def ignore_aliases(self, data) -> bool:  # leafletgen refuses YAML aliases in content
+        return True
+
+
+def dump(data, allow_unicode: bool = True) -> str:
+    return yaml.dump(data, Dumper=_NoAliases, allow_unicode=allow_unicode)
+
+
+def leafletgen(*args: str | Path, cwd: Path | None = None) -> tuple[float, str, str]:
+    """Run the command line in a new process: (seconds, stdout, stderr)."""
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "leafletgen", *map(str, args)], cwd=cwd,
+                          capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        sys.exit(f"leafletgen {' '.join(map(str, args))} failed:\n{done.stderr}")
+    return seconds, done.stdout, done.stderr
+
+
+def build_with_memory(project: Path, output: Path, jobs: int) -> tuple[float, int, int]:
+    """A cold build in a new process: (seconds, main process peak KiB, worker peak KiB)."""
+    code = ("import sys;from leafletgen.cli import main;sys.argv=['leafletgen','build','-p',"
+            f"{str(project)!r},'-o',{str(output)!r},'--force','-j','{jobs}']\n"
+            f"try:\n main()\nexcept SystemExit as e:\n {_RUSAGE}\n if e.code: raise\n")
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        sys.exit(f"build failed:\n{done.stderr}")
+    own, children = map(int, done.stderr.strip().splitlines()[-1].split())
+    return seconds, own, children
+
+
+def make_large_project(target: Path, languages: int) -> Path:
+    """The bundled project with `languages` languages (copies of the French text under other
+    codes, plus the source and the companion) and four leaflets made in every one."""
+    project = target / "large"
+    shutil.copytree(BUNDLED, project)
+    config = yaml.safe_load((project / "project.yaml").read_text(encoding="utf-8"))
+    rights = config["leaflets"]["your-rights"]
+    config["leaflets"] = {
+        "your-rights": rights,
+        "rights-a4": {**rights, "format": "A4"},
+        "rights-a6": {**rights, "format": "A6", "pages": 2},
+        "pocket-card": config["leaflets"]["pocket-card"],
+    }
+    (project / "project.yaml").write_text(dump(config, allow_unicode=True),
+                                          encoding="utf-8")
+    for path in (project / "text").glob("*.yaml"):
+        if path.stem not in ("en", "lt"):
+            path.unlink()
+    french = yaml.safe_load((BUNDLED / "text" / "fr.yaml").read_text(encoding="utf-8"))
+    for code in ("en", "lt"):
+        path = project / "text" / f"{code}.yaml"
+        text = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if "your-rights" in text["leaflets"]:  # lt is the card's companion only
+            for copy in ("rights-a4", "rights-a6"):
+                text["leaflets"][copy] = text["leaflets"]["your-rights"]
+        text["leaflets"] = {k: v for k, v in text["leaflets"].items() if k in config["leaflets"]}
+        path.write_text(dump(text, allow_unicode=True), encoding="utf-8")
+    for code in LANGUAGE_CODES[: languages - 2]:
+        text = json.loads(json.dumps(french))
+        text["language"]["name"] = code
+        for copy in ("rights-a4", "rights-a6"):
+            text["leaflets"][copy] = text["leaflets"]["your-rights"]
+        (project / "text" / f"{code}.yaml").write_text(
+            dump(text, allow_unicode=True), encoding="utf-8")
+    return project
+
+
+def composed_html(project: Path, folder: Path) -> list[Path]:
+    """The HTML leafletgen composes for every output, written to files for the others."""
+    from leafletgen.build import check, select
+    from leafletgen.compose import compose, make_environment
+    from leafletgen.options import BuildOptions
+
+    loaded, _ = check(project)
+    environment = make_environment(loaded)
+    paths = []
+    for leaflet, code in select(loaded, BuildOptions(project, folder)):
+        document = compose(loaded, leaflet, code, environment)
+        path = folder / document.output_name.replace("/", "_").replace(".pdf", ".html")
+        path.write_text(document.html, encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def naive_loop(html_files: list[Path], base_url: str, environment: dict) -> float:
+    beside = Path(sys.executable).parent / "weasyprint"  # the command of this environment
+    command = str(beside) if beside.exists() else "weasyprint"
+    started = time.perf_counter()
+    for path in html_files:
+        subprocess.run([command, "--base-url", base_url, path, path.with_suffix(".pdf")],
+                       check=True, env=environment, capture_output=True)
+    return time.perf_counter() - started
+
+
+def raw_weasyprint(html_files: list[Path], base_url: str) -> float:
+    """WeasyPrint alone, in this process, after its import: no verification, no writing."""
+    import weasyprint
+
+    weasyprint.HTML(string="<p>warm up</p>").write_pdf()
+    started = time.perf_counter()
+    for path in html_files:
+        weasyprint.HTML(string=path.read_text(encoding="utf-8"), base_url=base_url).write_pdf()
+    return time.perf_counter() - started
+
+
+TYPST_SOURCE = """#set page(paper: "a5", margin: 14mm)
+#set text(font: "Noto Sans", size: 9.5pt, lang: "en")
+#text(size: 7pt, weight: "bold", tracking: 0.08em)[SIENOS GRUPĖ]
+= Your right to asylum in Lithuania
+_What the law says, and what to do_
+== Your rights
+=== Can I ask for asylum in Lithuania?
+Yes. Asylum is a basic human right, and asking for it is always lawful: at a border
+crossing point, and also wherever officers first meet you, in the forest or in a village.
+=== Will I be punished for crossing the border?
+Not for the crossing, if you came to ask for asylum. Article 291, part 2, of Lithuania's
+Criminal Code frees a foreigner who entered irregularly to seek asylum from criminal
+liability for the crossing. [1]
+#rect(stroke: 1.2pt, radius: 2mm, inset: 3mm)[
+  *Sienos Grupė hotline, day and night* \\
+  #text(size: 22pt, weight: "bold")[+370 608 712 04]
+]
+"""
+
+
+def typst_time(runs: int) -> tuple[float, str]:
+    try:
+        import typst
+    except ImportError:
+        return float("nan"), "not installed (pip install typst)"
+    fonts = [str(REPO / "fonts")]
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "leaflet.typ"
+        source.write_text(TYPST_SOURCE, encoding="utf-8")
+        typst.compile(str(source), font_paths=fonts)  # warm up
+        started = time.perf_counter()
+        for _ in range(runs):
+            typst.compile(str(source), font_paths=fonts)
+        return (time.perf_counter() - started) / runs, f"typst {typst.__version__}" \
+            if hasattr(typst, "__version__") else "typst"
+
+
+def warm_small_leaflet(runs: int = 20) -> float:
+    """Render and verify the English pocket card again and again in one warm worker."""
+    from leafletgen.build import check, resource_roots, select
+    from leafletgen.compose import compose, make_environment
+    from leafletgen.fonts import IsolatedFontconfig
+    from leafletgen.options import BuildOptions
+    from leafletgen.workers import Worker
+
+    project, fonts = check(BUNDLED)
+    options = BuildOptions(BUNDLED, Path("unused"), leaflets=("pocket-card",), languages=("en",))
+    [(leaflet, code)] = select(project, options)
+    document = compose(project, leaflet, code, make_environment(project))
+    with IsolatedFontconfig(fonts.folders):
+        worker = Worker(fonts, resource_roots(project), 60, None)
+        worker.make(document)
+        started = time.perf_counter()
+        for _ in range(runs):
+            made = worker.make(document)
+            assert not made.verification.errors
+        return (time.perf_counter() - started) / runs
+
+
+def edit_one_entry(project: Path, code: str) -> None:
+    path = project / "text" / f"{code}.yaml"
+    text = yaml.safe_load(path.read_text(encoding="utf-8"))
+    entry = next(iter(text["entries"].values()))
+    entry["answer"] = "(edited) " + entry["answer"]
+    path.write_text(dump(text, allow_unicode=True), encoding="utf-8")
+
+
+def measure(name: str, project: Path, work: Path, jobs: int, skip_naive: bool) -> list[tuple]:
+    rows = []
+    out = work / f"{name}-out"
+    one, _, _ = build_with_memory(project, out, 1)
+    shutil.rmtree(out)
+    many, own_many, worker_peak = build_with_memory(project, out, jobs)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    count = len(manifest["outputs"])
+    noop, stdout, _ = leafletgen("build", "-p", project, "-o", out)
+    assert stdout.startswith("up to date"), stdout
+    edit_one_entry(project, "fr" if (project / "text" / "fr.yaml").exists() else "de")
+    edited, stdout, _ = leafletgen("build", "-p", project, "-o", out)
+    rebuilt = re.search(r"\((\d+) rendered", stdout).group(1)
+    html_dir = work / f"{name}-html"
+    html_dir.mkdir()
+    html_files = composed_html(project, html_dir)
+    base_url = (REPO / "templates").as_uri() + "/"
+    from leafletgen.fonts import IsolatedFontconfig
+
+    with IsolatedFontconfig((REPO / "fonts", project / "fonts")):
+        raw = raw_weasyprint(html_files, base_url)
+        naive = float("nan") if skip_naive else naive_loop(html_files, base_url,
+                                                           dict(os.environ))
+    rows += [
+        (name, f"cold build, 1 worker ({count} PDFs)", one, f"{one / count * 1000:.0f} ms/PDF"),
+        (name, f"cold build, {jobs} workers", many, f"{one / many:.2f}x faster than 1"),
+        (name, "no-op rebuild", noop, f"{noop / many * 100:.1f}% of the cold build"),
+        (name, f"one entry edited in one language ({rebuilt} rendered)", edited, ""),
+        (name, "raw WeasyPrint, same HTML, 1 process, no checks", raw,
+         f"ours (1 worker) is {one / raw:.2f}x"),
+        (name, "naive loop: `weasyprint` command per file", naive,
+         f"ours ({jobs} workers) is {naive / many:.1f}x faster" if naive == naive else "skipped"),
+        (name, "peak memory: main process / per worker", float("nan"),
+         f"{own_many / 1024:.0f} MB / {worker_peak / 1024:.0f} MB"),
+    ]
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--languages", type=int, default=40)
+    parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)))
+    parser.add_argument("--skip-naive", action="store_true")
+    options = parser.parse_args()
+
+    from leafletgen.render import Renderer
+
+    print(f"machine: {len(os.sched_getaffinity(0))} CPU(s), Python {sys.version.split()[0]}, "
+          f"font subsetting by {Renderer.subsetter()}")
+    with tempfile.TemporaryDirectory(prefix="leafletgen-bench-") as folder:
+        work = Path(folder)
+        bundled = work / "bundled"
+        shutil.copytree(BUNDLED, bundled)
+        rows = measure("bundled", bundled, work, options.jobs, options.skip_naive)
+        large = make_large_project(work, options.languages)
+        rows += measure(f"{options.languages} langs x 4", large, work, options.jobs,
+                        options.skip_naive)
+    rows.append(("bundled", "A6 pocket card (en): render + verify, warm worker",
+                 warm_small_leaflet(), "per document"))
+    typst_seconds, typst_name = typst_time(20)
+    rows.append(("reference", f"one A5 leaflet in {typst_name}", typst_seconds,
+                 "per document, warm, no QR or checks"))
+    print(f"{'project':<16} {'measure':<55} {'seconds':>8}  note")
+    for project, what, seconds, note in rows:
+        shown = "" if seconds != seconds else f"{seconds:8.2f}"
+        print(f"{project:<16} {what:<55} {shown:>8}  {note}")
+
+
+if __name__ == "__main__":
+    main()
