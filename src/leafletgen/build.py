@@ -203,8 +203,8 @@ def _render_and_write(options: BuildOptions, project: Project, fonts: FontSet,
         failing = verification.errors + (verification.warnings if options.strict else [])
         for finding in failing:
             failures.add(None, None, document.composed.output_name, finding.message)
-    for name, record in kept.items():
-        if options.strict:  # a kept output's warnings fail a strict build as a new one's
+    if options.strict:  # a kept output's warnings fail a strict build as a new one's
+        for name, record in kept.items():
             for warning in record["warnings"]:
                 failures.add(None, None, name, warning)
     failures.raise_if_any()
@@ -214,11 +214,8 @@ def _render_and_write(options: BuildOptions, project: Project, fonts: FontSet,
         writer.remove_leftovers()
         for document in composed:
             name = document.output_name
-            if name in kept:
+            if name in kept:  # its state entry stays as it is
                 result.outputs.append(BuiltOutput.from_record(kept[name], output_dir))
-                state.store(name, keys[name], kept[name],
-                            state.data["outputs"][name]["files"],
-                            state.data["outputs"][name]["resources"])
                 continue
             made_document = made_by_name[name]
             rendered = made_document.rendered
@@ -233,26 +230,13 @@ def _render_and_write(options: BuildOptions, project: Project, fonts: FontSet,
             state.store(name, keys[name], {**record, "preview_dpi": options.preview_dpi},
                         files, {str(p): file_digest(p) for p in rendered.resources})
         manifest = _write_manifest(writer, output_dir, project, result)
-        written = {name: digest for output in state.data["outputs"].values()
-                   for name, digest in output["files"].items()}
-        written[MANIFEST_NAME] = hashlib.sha256(manifest).hexdigest()
-        state.record_build(
-            fingerprint,
-            {name: digest for name, digest in written.items()
-             if name == MANIFEST_NAME or name in _names(result, output_dir)},
-            messages=reported + output_messages(result))
+        # This build's files: each output's PDF and previews, as its state entry lists them.
+        files = {name: digest for document in composed
+                 for name, digest in state.data["outputs"][document.output_name]["files"].items()}
+        files[MANIFEST_NAME] = hashlib.sha256(manifest).hexdigest()
+        state.record_build(fingerprint, files, messages=reported + output_messages(result))
         writer.stage(STATE_NAME, state.to_bytes())
     return result
-
-
-def _names(result: BuildResult, output_dir: Path) -> set[str]:
-    """The files this build's outputs consist of (PDFs and their previews)."""
-    names = set()
-    for output in result.outputs:
-        name = output.path.relative_to(output_dir.resolve()).as_posix()
-        names.add(name)
-        names.update(preview_name(name, page) for page in range(1, output.pages + 1))
-    return names
 
 
 def output_messages(result: BuildResult) -> list[str]:

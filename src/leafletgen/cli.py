@@ -157,9 +157,9 @@ def _run_build(options: BuildOptions, exit_on_error: bool = True) -> BuildResult
     try:
         result = build(options, report=lambda message: click.echo(message, err=True))
     except ContentError as error:
-        if exit_on_error:
-            _fail(error)
         _report(error)
+        if exit_on_error:
+            sys.exit(1)
         return None
     except SelectionError as error:
         raise click.UsageError(str(error)) from None

@@ -53,8 +53,7 @@ def _matrix(target: str) -> tuple[tuple[bool, ...], ...]:
 
 def smallest_size_mm(target: str) -> float:
     """How wide the code for `target` must print so no module is under MIN_MODULE_MM."""
-    code = _encode(target)
-    return _smallest_mm(code.modules_count + 2 * QUIET_ZONE_MODULES)
+    return _smallest_mm(len(_matrix(target)))  # cached: compose draws this very code
 
 
 def _encode(target: str) -> qrcode.QRCode:

@@ -102,17 +102,16 @@ class Renderer:
         logger = logging.getLogger("weasyprint")
         logger.addHandler(capture)
         fetcher = _ProjectFetcher(self._weasyprint, self._allowed_roots)
-        with contextlib.ExitStack() as stack:
-            stack.callback(logger.removeHandler, capture)
-            stack.enter_context(time_limit(seconds))
-            html = self._weasyprint.HTML(string=composed.html, base_url=composed.base_url,
-                                         url_fetcher=fetcher)
-            document = html.render(font_config=self._font_config)
-            pdf = document.write_pdf(
+        try:
+            with time_limit(seconds):
+                html = self._weasyprint.HTML(string=composed.html, base_url=composed.base_url,
+                                             url_fetcher=fetcher)
+                document = html.render(font_config=self._font_config)
                 # Same input, same file: the identifier comes from the content, not a clock.
-                pdf_identifier=hashlib.sha256(composed.html.encode()).hexdigest()[:32].encode(),
-                pdf_tags=True,
-            )
+                identifier = hashlib.sha256(composed.html.encode()).hexdigest()[:32].encode()
+                pdf = document.write_pdf(pdf_identifier=identifier, pdf_tags=True)
+        finally:
+            logger.removeHandler(capture)
         log = [LogRecord("error", f"refused to fetch {url}: {why}") for url, why in fetcher.refused]
         return RenderedDocument(composed, pdf, len(document.pages), (*log, *capture.records),
                                 time.perf_counter() - started, tuple(fetcher.served))
@@ -137,14 +136,14 @@ def _ProjectFetcher(weasyprint, allowed_roots: tuple[Path, ...]):
             path = Path(unquote(urlsplit(url).path))
             try:
                 real = path.resolve(strict=True)
-                is_regular = stat.S_ISREG(real.stat().st_mode)
+                info = real.stat()
             except OSError:
                 return self._refuse(url, "no such file")
             if not any(real.is_relative_to(root) for root in allowed_roots):
                 return self._refuse(url, "outside the project's and leafletgen's folders")
-            if not is_regular:
+            if not stat.S_ISREG(info.st_mode):
                 return self._refuse(url, "not a regular file")
-            if real.stat().st_size > MAX_RESOURCE_BYTES:
+            if info.st_size > MAX_RESOURCE_BYTES:
                 return self._refuse(url, f"larger than {MAX_RESOURCE_BYTES // 1_000_000} MB")
             content_type = mimetypes.guess_type(real.name)[0] or "application/octet-stream"
             self.served.append(real)

@@ -150,14 +150,9 @@ class BuildState:
         resources = entry.get("resources")
         if not isinstance(files, dict) or not isinstance(resources, dict):
             return None
-        if not all(self._intact(file, digest) for file, digest in files.items()):
+        if not all(self._intact(file, digest) for file, digest in files.items()) or \
+                not all(_matches(Path(path), digest) for path, digest in resources.items()):
             return None
-        for path, digest in resources.items():
-            try:
-                if file_digest(Path(path)) != digest:
-                    return None
-            except OSError:
-                return None
         record = entry.get("record")
         return record if isinstance(record, dict) else None
 
@@ -167,8 +162,9 @@ class BuildState:
                                       "resources": resources}
 
     def _intact(self, name: str, digest: object) -> bool:
-        path = self.output_dir / name
-        try:
-            return isinstance(digest, str) and file_digest(path) == digest
-        except OSError:
-            return False
+        return _matches(self.output_dir / name, digest)
+
+
+def _matches(path: Path, digest: object) -> bool:
+    """Whether a file still has the recorded digest (a FIFO or a missing file has none)."""
+    return isinstance(digest, str) and _entry_digest(path) == digest

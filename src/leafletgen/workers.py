@@ -16,9 +16,14 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .compose import ComposedDocument
 from .fonts import FontSet
+
+if TYPE_CHECKING:  # imported for real only inside the workers: they load WeasyPrint
+    from .render import RenderedDocument
+    from .verify import Verification
 
 
 @dataclass(frozen=True)
@@ -26,8 +31,8 @@ class MadeDocument:
     """One document rendered and verified, or the reason it could not be."""
 
     composed: ComposedDocument
-    rendered: object | None  # render.RenderedDocument; None when rendering failed
-    verification: object | None  # verify.Verification
+    rendered: RenderedDocument | None  # None when rendering failed
+    verification: Verification | None
     previews: tuple[bytes, ...]
     failure: str | None = None  # e.g. the render time limit was reached
 
