@@ -47,7 +47,8 @@ def test_content_errors_exit_1_and_build_nothing(run, small_project: Path, tmp_p
     code, stdout, stderr = run("build", "-p", small_project, "-o", "out")
     assert (code, stdout) == (1, "")
     assert stderr == ("error: 1 problem found:\n  small/project.yaml:10: leaflets.card.format: "
-                      "unknown page format 'A3' (known: A4, A5, A6, DL)\n")
+                      "unknown page format 'A3' (known: A4, A5, A6, DL, credit-card, "
+                      "A5-booklet, DL-trifold; a project adds its own under `formats:`)\n")
     assert not (tmp_path / "out").exists()
 
 

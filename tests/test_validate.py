@@ -31,8 +31,9 @@ def test_yaml_syntax_error(run, small_project: Path):
 def test_unknown_key(run, small_project: Path):
     edit(small_project / "project.yaml", "    pages: 1\n", "    pages: 1\n    colour: red\n")
     assert problems(run, small_project) == [
-        "small/project.yaml:12: leaflets.card.colour: unknown key (allowed here: charts, "
-        "companion, figures, format, languages, pages, published, qr, sections, template)"]
+        "small/project.yaml:12: leaflets.card.colour: unknown key (allowed here: bleed_mm, "
+        "charts, companion, copyfit, figures, format, languages, outputs, pages, published, qr, "
+        "sections, template)"]
 
 
 def test_missing_section_heading(run, small_project: Path):

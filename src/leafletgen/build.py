@@ -18,10 +18,10 @@ from .compose import ComposedDocument, compose, make_environment
 from .errors import ContentError, Problem, ProblemList, display_path
 from .figures import figure_warnings
 from .fonts import FontSet, IsolatedFontconfig, coverage_problems, load_fonts, stack_problems
-from .model import Leaflet, Project
+from .model import OUTPUT_KINDS, Leaflet, Project
 from .options import BuildOptions
 from .preview import preview_name
-from .resources import PACKAGE_DIR, builtin_dir, builtin_folders
+from .resources import PACKAGE_DIR, builtin_folders
 from .state import (
     STATE_NAME,
     BuildState,
@@ -53,6 +53,14 @@ class BuiltOutput:
     qr_codes: tuple[dict, ...]  # {"page", "target", "module_mm"} as decoded from the PDF
     fonts: tuple[str, ...]
     rendered: bool = True  # False: up to date, kept from the previous build
+    kind: str = "screen"  # model.OUTPUT_KINDS
+    body_pt: float | None = None  # the body size it is set in
+    designed_pt: float | None = None  # the body size its template was designed at
+    preflight: dict | None = None
+
+    @property
+    def copyfitted(self) -> bool:
+        return None not in (self.body_pt, self.designed_pt) and self.body_pt < self.designed_pt
 
     def manifest_record(self, output_dir: Path) -> dict:
         return {
@@ -67,6 +75,10 @@ class BuiltOutput:
             "warnings": list(self.warnings),
             "qr_codes": list(self.qr_codes),
             "fonts": list(self.fonts),
+            "kind": self.kind,
+            "body_pt": self.body_pt,
+            "designed_pt": self.designed_pt,
+            "preflight": self.preflight,
         }
 
     @classmethod
@@ -77,7 +89,9 @@ class BuiltOutput:
             path=(output_dir / record["path"]).resolve(), pages=record["pages"],
             bytes=record["bytes"], sha256=record["sha256"], seconds=0.0,
             draft_reasons=tuple(record["draft_reasons"]), warnings=tuple(record["warnings"]),
-            qr_codes=tuple(record["qr_codes"]), fonts=tuple(record["fonts"]), rendered=False)
+            qr_codes=tuple(record["qr_codes"]), fonts=tuple(record["fonts"]), rendered=False,
+            kind=record["kind"], body_pt=record["body_pt"], designed_pt=record["designed_pt"],
+            preflight=record["preflight"])
 
 
 @dataclass
@@ -120,7 +134,7 @@ def select(project: Project, options: BuildOptions) -> list[tuple[Leaflet, str]]
 
 def resource_roots(project: Project) -> tuple[Path, ...]:
     """The only folders a document may load files from: the project's and leafletgen's."""
-    return (project.root, builtin_dir("templates"), builtin_dir("fonts"), PACKAGE_DIR)
+    return (project.root, *builtin_folders(), PACKAGE_DIR)
 
 
 def build(options: BuildOptions, report: Reporter = lambda message: None) -> BuildResult:
@@ -138,7 +152,8 @@ def build(options: BuildOptions, report: Reporter = lambda message: None) -> Bui
         report(f"warning: {warning}")
 
     environment = make_environment(project)
-    composed = [compose(project, leaflet, code, environment) for leaflet, code in pairs]
+    composed = [compose(project, leaflet, code, environment, kind)
+                for leaflet, code in pairs for kind in options.outputs or leaflet.outputs]
 
     with output_lock(options.output_dir):
         state = BuildState(options.output_dir) if options.force \
@@ -153,7 +168,8 @@ def output_key(document: ComposedDocument, fonts_digest: str, versions: str) -> 
     """What an output depends on besides the files it fetches: its composed HTML (text,
     fallbacks, figures, labels, styles), the fonts, and the tool's and renderer's versions."""
     digest = hashlib.sha256()
-    for part in (document.html, document.base_url, str(document.pages), fonts_digest, versions):
+    for part in (document.kind, document.html, document.base_url, str(document.pages),
+                 str(document.copyfit), str(document.bleed_mm), fonts_digest, versions):
         digest.update(part.encode() + b"\0")
     return digest.hexdigest()
 
@@ -195,9 +211,7 @@ def _render_and_write(options: BuildOptions, project: Project, fonts: FontSet,
     failures = ProblemList()
     for document in made:
         if document.failure:
-            failures.add(None, None, document.composed.output_name,
-                         f"{document.failure} (the limit; --time-limit sets it): look for "
-                         "unusually long text in it")
+            failures.add(None, None, document.composed.output_name, document.failure)
             continue
         verification = document.verification
         failing = verification.errors + (verification.warnings if options.strict else [])
@@ -219,8 +233,8 @@ def _render_and_write(options: BuildOptions, project: Project, fonts: FontSet,
                 continue
             made_document = made_by_name[name]
             rendered = made_document.rendered
-            path = writer.stage(name, rendered.pdf)
-            files = {name: hashlib.sha256(rendered.pdf).hexdigest()}
+            path = writer.stage(name, made_document.pdf)
+            files = {name: hashlib.sha256(made_document.pdf).hexdigest()}
             for page, png in enumerate(made_document.previews, start=1):
                 writer.stage(preview_name(name, page), png)
                 files[preview_name(name, page)] = hashlib.sha256(png).hexdigest()
@@ -245,6 +259,9 @@ def output_messages(result: BuildResult) -> list[str]:
              for output in result.outputs for warning in output.warnings]
     lines += [f"draft: {display_path(output.path)}: {'; '.join(output.draft_reasons)}"
               for output in result.outputs if output.draft_reasons]
+    lines += [f"copyfit: {display_path(output.path)}: set in {output.body_pt:g} pt to fit "
+              f"(designed at {output.designed_pt:g} pt)"
+              for output in result.outputs if output.copyfitted]
     return lines
 
 
@@ -255,8 +272,12 @@ def _progress(index: int, total: int, document) -> str:
     rendered, verification = document.rendered, document.verification
     mark = " DRAFT" if document.composed.is_draft else ""
     status = "ok" if not verification.errors else f"{len(verification.errors)} error(s)"
+    designed = document.composed.designed_pt
+    fitted = f", set in {rendered.body_pt:g} pt to fit" \
+        if designed and rendered.body_pt and rendered.body_pt < designed else ""
     return (f"[{index}/{total}] {name}: {rendered.page_count} page(s), "
-            f"{len(rendered.pdf) / 1024:.0f} KiB, {rendered.seconds:.2f} s, {status}{mark}")
+            f"{len(document.pdf) / 1024:.0f} KiB, {rendered.seconds:.2f} s, {status}"
+            f"{fitted}{mark}")
 
 
 def _subsetter() -> str:
@@ -274,14 +295,18 @@ def _built(made, path: Path) -> BuiltOutput:
         language=composed.language,
         path=path,
         pages=rendered.page_count,
-        bytes=len(rendered.pdf),
-        sha256=hashlib.sha256(rendered.pdf).hexdigest(),
+        bytes=len(made.pdf),
+        sha256=hashlib.sha256(made.pdf).hexdigest(),
         seconds=rendered.seconds,
         draft_reasons=composed.draft_reasons,
         warnings=tuple(finding.message for finding in verification.warnings),
         qr_codes=tuple({"page": qr.page, "target": qr.text, "module_mm": round(qr.module_mm, 3)}
                        for qr in verification.decoded_qr if qr.module_mm is not None),
         fonts=tuple(verification.fonts),
+        kind=composed.kind,
+        body_pt=rendered.body_pt,
+        designed_pt=composed.designed_pt,
+        preflight=verification.preflight,
     )
 
 
@@ -289,18 +314,20 @@ def _write_manifest(writer: OutputWriter, output_dir: Path, project: Project,
                     result: BuildResult) -> bytes:
     """Merge this build's outputs into the manifest: a build of one language keeps the
     records of the others, as long as their files are still there."""
-    built = {(o.leaflet, o.language) for o in result.outputs}
+    built = {(o.leaflet, o.language, o.kind) for o in result.outputs}
     kept = [
         record for record in read_manifest(output_dir)["outputs"]
         if isinstance(record, dict)
-        and (record.get("leaflet"), record.get("language")) not in built
+        and (record.get("leaflet"), record.get("language"), record.get("kind")) not in built
         and record.get("leaflet") in project.leaflets
         and isinstance(record.get("path"), str)
         and (output_dir / record["path"]).is_file()
     ]
     records = kept + [o.manifest_record(output_dir) for o in result.outputs]
     order = {leaflet_id: index for index, leaflet_id in enumerate(project.leaflets)}
-    records.sort(key=lambda r: (order.get(r["leaflet"], len(order)), r["language"]))
+    kinds = {kind: index for index, kind in enumerate(OUTPUT_KINDS)}
+    records.sort(key=lambda r: (order.get(r["leaflet"], len(order)), r["language"],
+                                kinds.get(r.get("kind"), len(kinds))))
     manifest = {
         "tool": f"leafletgen {__version__}",
         "project": project.organisation.name,

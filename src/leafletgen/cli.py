@@ -22,7 +22,7 @@ import click
 
 from . import __version__
 from .errors import ContentError, display_path
-from .options import DEFAULT_TIME_LIMIT, PREVIEW_DPI, BuildOptions, default_jobs
+from .options import DEFAULT_TIME_LIMIT, OUTPUT_KINDS, PREVIEW_DPI, BuildOptions, default_jobs
 from .resources import builtin_folders, starter_dir
 from .state import BuildState, input_fingerprint
 from .write import OutputLocked, write_file
@@ -61,10 +61,11 @@ def _build_options(command):
     @functools.wraps(command)
     def with_options(project_dir: Path, output_dir: Path, languages: tuple[str, ...],
                      leaflets: tuple[str, ...], strict: bool, final: bool, time_limit: float,
-                     jobs: int | None, force: bool, **own):
+                     jobs: int | None, force: bool, outputs: tuple[str, ...], **own):
         return command(BuildOptions(project_dir, output_dir, languages, leaflets, strict,
                                     final=final, time_limit=time_limit,
-                                    jobs=jobs or default_jobs(), force=force), **own)
+                                    jobs=jobs or default_jobs(), force=force,
+                                    outputs=outputs), **own)
 
     for option in reversed([
         PROJECT_OPTION,
@@ -75,6 +76,10 @@ def _build_options(command):
                      help="Only this language (repeatable)."),
         click.option("--leaflet", "leaflets", multiple=True, metavar="ID",
                      help="Only this leaflet (repeatable)."),
+        click.option("--for", "outputs", multiple=True, type=click.Choice(OUTPUT_KINDS),
+                     help="Make this output (repeatable) instead of each leaflet's `outputs`: "
+                     "screen (PDF/UA), print (PDF/X-4 with bleed and crop marks), office "
+                     "(A4 sheets to cut or fold), office-grey (the same in grey)."),
         click.option("--strict", is_flag=True, help="Treat warnings as errors."),
         click.option("--final", is_flag=True,
                      help="Refuse drafts: list what keeps each leaflet from print, exit 1."),
@@ -101,6 +106,17 @@ def build_command(options: BuildOptions, watch: bool) -> None:
     if watch:
         _watch(options)
     elif not _up_to_date(options):
+        _run_build(options)
+
+
+@cli.command("impose")
+@_build_options
+def impose_command(options: BuildOptions) -> None:
+    """Build the office printer's A4 sheets only: small pages side by side with cut marks,
+    booklets in folding order, in colour and in grey (same as build --for office
+    --for office-grey)."""
+    options = dataclasses.replace(options, outputs=options.outputs or ("office", "office-grey"))
+    if not _up_to_date(options):
         _run_build(options)
 
 

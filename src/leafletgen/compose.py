@@ -13,10 +13,11 @@ import markupsafe
 
 from .bidi import isolate_html, isolate_plain
 from .errors import ContentError, Problem
+from .fit import Copyfit, FitStep
 from .fonts import REORDERING_SCRIPTS
 from .localise import format_date, format_figure, format_number, format_percentage
 from .markup import answer_html, escape_markdown
-from .model import LanguageText, Leaflet, Project
+from .model import LanguageText, Leaflet, PageFormat, Project
 from .placeholders import fill
 from .qr import QrCode, make_qr
 from .translation import blockers, printed_entry
@@ -44,10 +45,23 @@ class ComposedDocument:
     # (right-to-left: viewers reorder mixed lines), "glyphs" (reordering scripts like Tamil).
     text_check: str = "exact"
     hotline: str = ""  # as printed: it must read left to right wherever it stands
+    kind: str = "screen"  # which output: one of model.OUTPUT_KINDS
+    page_format: PageFormat | None = None
+    rtl: bool = False
+    bleed_mm: float = 0.0  # print shop only
+    copyfit: bool = False  # the leaflet asks for it
+    designed_pt: float | None = None  # the body size the template was designed at
+    fit_steps: tuple[FitStep, ...] = ()  # the same document in smaller type, step by step
 
     @property
     def is_draft(self) -> bool:
         return bool(self.draft_reasons)
+
+
+def output_name(leaflet_id: str, language: str, kind: str) -> str:
+    """`pocket-card/pocket-card.ar.pdf` on screen, `.print.pdf`, `.office.pdf` ..."""
+    suffix = "" if kind == "screen" else f".{kind}"
+    return f"{leaflet_id}/{leaflet_id}.{language}{suffix}.pdf"
 
 
 def make_environment(project: Project) -> jinja2.Environment:
@@ -108,6 +122,7 @@ def font_family(families: tuple[str, ...]) -> markupsafe.Markup:
 
 def compose(
     project: Project, leaflet: Leaflet, language_code: str, environment: jinja2.Environment,
+    kind: str = "screen",
 ) -> ComposedDocument:
     language = project.languages[language_code]
     texts = language.leaflets[leaflet.id]
@@ -162,10 +177,25 @@ def compose(
         # Every heading the language file gives, for blocks beyond the FAQ sections
         # (a heading with id `figures` titles the key figures).
         "headings": texts.sections,
+        # Which output this is; a print-shop page has bleed: backgrounds that reach the
+        # page's edge must run on past it by `bleed_mm`.
+        "output": {"kind": kind, "print": kind == "print",
+                   "bleed_mm": leaflet.bleed_mm if kind == "print" else 0.0},
+        # The PDF's date (PDF/X needs one): the date of its content, not of the build.
+        "content_date": content_date(project, leaflet),
     }
+    copyfit = Copyfit()
+    context["copyfit"] = copyfit
     try:
         template = environment.get_template(leaflet.template)
         html = template.render(context)
+        fit_steps = []
+        if leaflet.copyfit:
+            for step in range(1, copyfit.steps + 1):
+                context["copyfit"] = smaller = Copyfit(step)
+                smaller_html = template.render(context)
+                assert smaller.given is not None
+                fit_steps.append(FitStep(smaller.given.body_pt, smaller_html))
     except jinja2.TemplateNotFound:
         raise ContentError(Problem(project.root / PROJECT_FILE, None,
                                    f"leaflets.{leaflet.id}.template",
@@ -187,7 +217,7 @@ def compose(
     return ComposedDocument(
         leaflet_id=leaflet.id,
         language=language_code,
-        output_name=f"{leaflet.id}/{leaflet.id}.{language_code}.pdf",
+        output_name=output_name(leaflet.id, language_code, kind),
         title=texts.title,
         html=html,
         base_url=Path(template.filename).parent.as_uri() + "/",
@@ -198,7 +228,22 @@ def compose(
         text_check="words" if language.rtl else
         "glyphs" if language.script in REORDERING_SCRIPTS else "exact",
         hotline=hotline.display,
+        kind=kind,
+        page_format=leaflet.format,
+        rtl=language.rtl,
+        bleed_mm=leaflet.bleed_mm if kind == "print" else 0.0,
+        copyfit=leaflet.copyfit,
+        designed_pt=copyfit.limits[0] if copyfit.limits else None,
+        fit_steps=tuple(fit_steps),
     )
+
+
+def content_date(project: Project, leaflet: Leaflet) -> str:
+    """The date a leaflet's content is of: its publication date, else its newest source's."""
+    dates = [source.date for source in project.cited_sources(leaflet)]
+    dates += [source.date for source in project.sources.values()] if not dates else []
+    date = leaflet.published or max(dates, default=None)
+    return date.isoformat() if date else "2000-01-01"
 
 
 def _language_view(project: Project, leaflet: Leaflet, language: LanguageText,

@@ -6,23 +6,51 @@ import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .options import OUTPUT_KINDS  # noqa: F401  (where the validator and the build find it)
+
 RTL_LANGUAGES = frozenset(
     {"ar", "arz", "ckb", "dv", "fa", "he", "prs", "ps", "sd", "ug", "ur", "yi"})
 
 
 @dataclass(frozen=True)
 class PageFormat:
+    """A page as it is read, how many of them the format has, and how they are folded.
+
+    `fold` is "flat" (separate sheets, printed on both sides), "booklet" (sheets folded in
+    half and nested: pages come in fours) or "roll" (a tri-fold: six panels on one sheet,
+    the panel folded in first `narrow_mm` narrower so that it tucks in without buckling).
+    """
+
     name: str
     width_mm: float
     height_mm: float
+    pages: int = 2
+    fold: str = "flat"
+    narrow_mm: float = 0.0
+
+    def page_width_mm(self, page: int) -> float:
+        """The width of page `page` (1-based): a roll fold's tucked-in panel is narrower;
+        it is page 2 (seen first on opening the cover) and page 5 (its other side)."""
+        return self.width_mm - self.narrow_mm if self.fold == "roll" and page in (2, 5) \
+            else self.width_mm
 
 
+# A leaflet names one of these in `format:`; a project may add its own (project.yaml
+# `formats:`). Flat formats default to two pages, the two sides of one sheet.
 PAGE_FORMATS = {
     "A4": PageFormat("A4", 210, 297),
     "A5": PageFormat("A5", 148, 210),
     "A6": PageFormat("A6", 105, 148),
     "DL": PageFormat("DL", 99, 210),
+    # ISO/IEC 7810 ID-1, the size of a bank card: fits a wallet or a phone case.
+    "credit-card": PageFormat("credit-card", 85.6, 54),
+    # One A4 sheet folded in half: four A5 pages (eight, twelve ... with nested sheets).
+    "A5-booklet": PageFormat("A5-booklet", 148, 210, pages=4, fold="booklet"),
+    # One A4 sheet rolled into three DL panels: 100 + 100 + 97 mm = 297 mm.
+    "DL-trifold": PageFormat("DL-trifold", 100, 210, pages=6, fold="roll", narrow_mm=3),
 }
+
+DEFAULT_BLEED_MM = 3.0
 
 
 @dataclass(frozen=True)
@@ -173,6 +201,9 @@ class Leaflet:
     figures: tuple[str, ...] = ()  # key figures, shown large with their labels
     charts: tuple[Chart, ...] = ()
     published: datetime.date | None = None  # printed on reports
+    outputs: tuple[str, ...] = ("screen",)  # of OUTPUT_KINDS, unless the build says otherwise
+    copyfit: bool = False  # shrink type within the template's limits until the text fits
+    bleed_mm: float = DEFAULT_BLEED_MM  # print-shop output: how far backgrounds run past the trim
 
     @property
     def figure_ids(self) -> tuple[str, ...]:

@@ -6,6 +6,7 @@ WeasyPrint is imported here only, so commands that do not render never pay for i
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import logging
 import mimetypes
@@ -20,6 +21,7 @@ from urllib.parse import unquote, urlsplit
 
 from .compose import ComposedDocument
 from .options import DEFAULT_TIME_LIMIT
+from .resources import print_profile
 
 MAX_RESOURCE_BYTES = 50_000_000  # a font or image a leaflet uses is far smaller
 
@@ -39,7 +41,8 @@ def time_limit(seconds: float | None) -> Iterator[None]:
         return
 
     def expire(signum, frame):
-        raise RenderTimeout(f"rendering took longer than {seconds:g} s")
+        raise RenderTimeout(f"rendering took longer than {seconds:g} s (the limit; "
+                            "--time-limit sets it): look for unusually long text in it")
 
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds)
@@ -64,6 +67,18 @@ class RenderedDocument:
     log: tuple[LogRecord, ...]  # WeasyPrint's warnings and errors, and refused fetches
     seconds: float
     resources: tuple[Path, ...] = ()  # the files WeasyPrint loaded (images, stylesheets)
+    body_pt: float | None = None  # the body size it was set in (copyfit may shrink it)
+    overflow_mm: float = 0.0  # how much text ran onto pages beyond the format's
+
+    @property
+    def overflows(self) -> bool:
+        return self.page_count > self.composed.pages
+
+
+# What each output is rendered as: the screen PDF (and the office sheets made from it) is
+# tagged PDF/UA; the print shop's is PDF/X-4, with bleed and a CMYK output intent.
+PDF_VARIANTS = {"screen": "pdf/ua-1", "office": "pdf/ua-1", "office-grey": "pdf/ua-1",
+                "print": "pdf/x-4"}
 
 
 class _Capture(logging.Handler):
@@ -86,6 +101,9 @@ class Renderer:
         self._weasyprint = weasyprint
         self._allowed_roots = tuple(root.resolve() for root in allowed_roots)
         self._font_config = FontConfiguration()
+        # The last few renders: a leaflet's office sheets are made from the very PDF its
+        # screen output is, so it is rendered once.
+        self._recent: dict[tuple[str, str], RenderedDocument] = {}
 
     @staticmethod
     def subsetter() -> str:
@@ -96,25 +114,90 @@ class Renderer:
 
     def render(self, composed: ComposedDocument,
                seconds: float | None = DEFAULT_TIME_LIMIT) -> RenderedDocument:
-        """Render one document; RenderTimeout after `seconds`."""
+        """Render one document, in smaller type step by step while it has more pages than
+        its format and copyfit allows another step; RenderTimeout after `seconds` (each)."""
         started = time.perf_counter()
+        attempts = [(composed.designed_pt, composed.html)]
+        attempts += [(step.body_pt, step.html) for step in composed.fit_steps]
+        for body_pt, html in attempts:
+            rendered = self._render_html(composed, html, body_pt, seconds)
+            if not rendered.overflows:
+                break
+        return dataclasses.replace(rendered, seconds=time.perf_counter() - started)
+
+    def _render_html(self, composed: ComposedDocument, html: str, body_pt: float | None,
+                     seconds: float | None) -> RenderedDocument:
+        variant = PDF_VARIANTS[composed.kind]
+        key = (variant, html)
+        if key in self._recent:
+            return dataclasses.replace(self._recent[key], composed=composed)
         capture = _Capture()
         logger = logging.getLogger("weasyprint")
         logger.addHandler(capture)
         fetcher = _ProjectFetcher(self._weasyprint, self._allowed_roots)
+        # A stylesheet's @color-profile lands in the dict it is given, which the render
+        # must then be given too.
+        color_profiles: dict = {}
+        stylesheets = [self._weasyprint.CSS(
+            string=_print_css(composed.bleed_mm), url_fetcher=fetcher,
+            color_profiles=color_profiles)] if variant == "pdf/x-4" else []
         try:
             with time_limit(seconds):
-                html = self._weasyprint.HTML(string=composed.html, base_url=composed.base_url,
-                                             url_fetcher=fetcher)
-                document = html.render(font_config=self._font_config)
+                document = self._weasyprint.HTML(
+                    string=html, base_url=composed.base_url, url_fetcher=fetcher,
+                ).render(font_config=self._font_config, stylesheets=stylesheets,
+                         color_profiles=color_profiles, pdf_variant=variant)
                 # Same input, same file: the identifier comes from the content, not a clock.
-                identifier = hashlib.sha256(composed.html.encode()).hexdigest()[:32].encode()
-                pdf = document.write_pdf(pdf_identifier=identifier, pdf_tags=True)
+                identifier = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
+                pdf = document.write_pdf(pdf_identifier=identifier, pdf_tags=True,
+                                         pdf_variant=variant)
         finally:
             logger.removeHandler(capture)
         log = [LogRecord("error", f"refused to fetch {url}: {why}") for url, why in fetcher.refused]
-        return RenderedDocument(composed, pdf, len(document.pages), (*log, *capture.records),
-                                time.perf_counter() - started, tuple(fetcher.served))
+        rendered = RenderedDocument(
+            composed, pdf, len(document.pages), (*log, *capture.records), 0.0,
+            tuple(fetcher.served), body_pt, overflow_mm(document, composed.pages))
+        self._recent = {k: v for k, v in list(self._recent.items())[-3:]}
+        self._recent[key] = rendered
+        return rendered
+
+
+def _print_css(bleed_mm: float) -> str:
+    """What makes a render the print shop's: bleed on every page, and CMYK output intent
+    (WeasyPrint writes a PDF/X-4 output intent only for a CMYK `@color-profile`)."""
+    return (f"@page {{ bleed: {bleed_mm:g}mm }}\n"
+            f"@color-profile device-cmyk {{ src: url({print_profile().as_uri()}); "
+            "components: c, m, y, k }\n")
+
+
+MM_PER_PX = 25.4 / 96
+
+
+def overflow_mm(document, allowed: int) -> float:
+    """How much text, in mm of page height, ran onto the pages beyond the first `allowed`:
+    the depth down to the last line of each such page. Page furniture (margin boxes) and
+    fixed elements (the draft mark, the edge band) are on every page and do not count."""
+    total = 0.0
+    for page in document.pages[allowed:]:
+        page_box = page._page_box
+        top = page_box.content_box_y()
+        bottom = _last_line_bottom(page_box, top)
+        total += max(0.0, bottom - top) * MM_PER_PX
+    return total
+
+
+def _last_line_bottom(box, default: float) -> float:
+    from weasyprint.formatting_structure import boxes
+
+    bottom = default
+    for child in getattr(box, "children", ()):
+        if isinstance(child, boxes.MarginBox) or child.style["position"] == "fixed":
+            continue
+        if isinstance(child, boxes.LineBox):
+            bottom = max(bottom, child.position_y + child.height)
+        else:
+            bottom = max(bottom, _last_line_bottom(child, default))
+    return bottom
 
 
 def _ProjectFetcher(weasyprint, allowed_roots: tuple[Path, ...]):

@@ -8,8 +8,8 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 def builtin_dir(name: str) -> Path:
-    """`templates` or `fonts`: inside the package when installed from a wheel, at the top of
-    the repository when running from a checkout (an editable install)."""
+    """`templates`, `fonts` or `profiles`: inside the package when installed from a wheel,
+    at the top of the repository when running from a checkout (an editable install)."""
     for candidate in (PACKAGE_DIR / name, PACKAGE_DIR.parents[1] / name):
         if candidate.is_dir():
             return candidate
@@ -21,5 +21,10 @@ def starter_dir() -> Path:
 
 
 def builtin_folders() -> list[Path]:
-    """leafletgen's own templates and fonts: inputs of every build."""
-    return [builtin_dir("templates"), builtin_dir("fonts")]
+    """leafletgen's own templates, fonts and colour profile: inputs of every build."""
+    return [builtin_dir("templates"), builtin_dir("fonts"), builtin_dir("profiles")]
+
+
+def print_profile() -> Path:
+    """The CMYK profile of the print shop's PDF/X output intent (profiles/README.md)."""
+    return builtin_dir("profiles") / "default_cmyk.icc"

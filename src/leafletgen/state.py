@@ -29,7 +29,7 @@ from .options import BuildOptions
 
 STATE_NAME = ".leafletgen-state.json"
 _LARGEST_HASHED = 50_000_000
-_FORMAT = 1
+_FORMAT = 2  # 2: outputs have kinds, preflight reports and type sizes
 # Installed packages whose version changes what a PDF looks like.
 _RENDERING_PACKAGES = ("weasyprint", "pydyf", "tinycss2", "tinyhtml5", "fonttools", "qrcode",
                        "markdown-it-py", "babel", "jinja2")

@@ -20,7 +20,9 @@ from .fonts import RTL_SCRIPTS, default_font_stack, language_script
 from .load import KeyPath, YamlFile, dotted, load_yaml
 from .markup import markup_problems
 from .model import (
+    DEFAULT_BLEED_MM,
     LABELS,
+    OUTPUT_KINDS,
     PAGE_FORMATS,
     RTL_LANGUAGES,
     STATISTIC_UNITS,
@@ -31,6 +33,7 @@ from .model import (
     Leaflet,
     LeafletText,
     Organisation,
+    PageFormat,
     PhoneNumber,
     Project,
     QrOptions,
@@ -53,6 +56,7 @@ ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|[0-9]{3}))?$")
 # International format only: a leaflet travels, so the country code must be printed.
 PHONE_RE = re.compile(r"^\+[1-9][0-9]{0,2}(?: ?[0-9]{1,4}){1,7}$")
+FORMAT_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
 TEMPLATE_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*\.html$")
 URL_SCHEMES = ("https", "http")
 
@@ -245,7 +249,8 @@ def validate(loaded: LoadedProject) -> Project:
     if source_language and source_language not in loaded.texts:
         check.error(loaded.project, ("organisation", "source_language"),
                     f"no language file {TEXT_DIR}/{source_language}.yaml for the source language")
-    leaflets = _leaflets(check, loaded, entries, languages, statistics)
+    formats = _formats(check, loaded.project)
+    leaflets = _leaflets(check, loaded, entries, languages, statistics, formats)
     _check_placeholders(check, loaded.texts, languages, entries, source_language,
                         declared_statistics)
     max_age = _max_age(check, loaded.project)
@@ -279,7 +284,7 @@ def _existing(*dirs: Path) -> tuple[Path, ...]:
 
 def _organisation(check: _Checker, file: YamlFile) -> Organisation | None:
     top = check.mapping(file, (), file.data, required=("organisation", "leaflets"),
-                        optional=("fonts", "statistics_max_age_days"))
+                        optional=("fonts", "statistics_max_age_days", "formats"))
     if top is None:
         return None
     path = ("organisation",)
@@ -540,9 +545,99 @@ def _status(check: _Checker, file: YamlFile, key_path: KeyPath, value: Any, defa
     return value == "reviewed"
 
 
+def _formats(check: _Checker, file: YamlFile) -> dict[str, PageFormat]:
+    """The built-in page formats and the project's own (flat sheets of any size)."""
+    formats = dict(PAGE_FORMATS)
+    top = file.data if isinstance(file.data, dict) else {}
+    raw_formats = top.get("formats")
+    if raw_formats is None:
+        return formats
+    if not isinstance(raw_formats, dict):
+        check.error(file, ("formats",), f"must be a mapping of format names, not "
+                    f"{_kind(raw_formats)}")
+        return formats
+    for name, raw in raw_formats.items():
+        path = ("formats", name)
+        if not isinstance(name, str) or not FORMAT_NAME_RE.match(name):
+            check.error(file, path, "format names are letters, digits and hyphens")
+            continue
+        if name in PAGE_FORMATS:
+            check.error(file, path, f"{name} is a built-in format; give yours another name")
+            continue
+        raw = check.mapping(file, path, raw, required=("width_mm", "height_mm"),
+                            optional=("pages",))
+        if raw is None:
+            continue
+        sizes = [_number(check, file, (*path, key), raw.get(key), 20, 1000)
+                 for key in ("width_mm", "height_mm")]
+        pages = _whole(check, file, (*path, "pages"), raw.get("pages"), 2)
+        if None not in sizes and pages is not None:
+            formats[name] = PageFormat(name, sizes[0], sizes[1], pages)
+    return formats
+
+
+def _number(check: _Checker, file: YamlFile, key_path: KeyPath, value: Any,
+            smallest: float, largest: float) -> float | None:
+    if value is None:
+        return None  # reported as missing
+    if isinstance(value, bool) or not isinstance(value, int | float) \
+            or not smallest <= value <= largest:
+        check.error(file, key_path, f"must be a number from {smallest:g} to {largest:g}, "
+                    f"not {_kind(value) if not isinstance(value, int | float) else value}")
+        return None
+    return float(value)
+
+
+def _whole(check: _Checker, file: YamlFile, key_path: KeyPath, value: Any,
+           default: int | None) -> int | None:
+    if value is None:
+        return default
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        check.error(file, key_path, "must be a whole number of pages, 1 or more")
+        return None
+    return value
+
+
+def _outputs(check: _Checker, file: YamlFile, key_path: KeyPath, value: Any,
+             ) -> tuple[str, ...] | None:
+    if value is None:
+        return ("screen",)
+    kinds = check.id_list(file, key_path, value)
+    for index, kind in enumerate(kinds):
+        if kind not in OUTPUT_KINDS:
+            check.error(file, (*key_path, index), f"unknown output {kind!r} (known: "
+                        f"{', '.join(OUTPUT_KINDS)})")
+            return None
+    if not kinds:
+        check.error(file, key_path, "list at least one output")
+        return None
+    return kinds
+
+
+def _leaflet_pages(check: _Checker, file: YamlFile, key_path: KeyPath, value: Any,
+                   page_format: PageFormat | None) -> int | None:
+    """The leaflet's page count: the format's unless it says otherwise, as far as the
+    fold allows (a tri-fold has six panels; a booklet's pages come in fours)."""
+    if page_format is None:
+        return _whole(check, file, key_path, value, None)
+    pages = _whole(check, file, key_path, value, page_format.pages)
+    if pages is None or value is None:
+        return pages
+    if page_format.fold == "roll" and pages != page_format.pages:
+        check.error(file, key_path, f"a {page_format.name} has {page_format.pages} panels; "
+                    "leave `pages` out")
+        return None
+    if page_format.fold == "booklet" and pages % 4:
+        check.error(file, key_path, f"a {page_format.name} has 4, 8, 12 ... pages (each "
+                    f"sheet folded gives four), not {pages}")
+        return None
+    return pages
+
+
 def _leaflets(
     check: _Checker, loaded: LoadedProject, entries: dict[str, Entry],
     languages: dict[str, LanguageText], statistics: dict[str, Statistic],
+    formats: dict[str, PageFormat],
 ) -> dict[str, Leaflet]:
     file = loaded.project
     top = file.data if isinstance(file.data, dict) else {}
@@ -550,9 +645,9 @@ def _leaflets(
     for leaflet_id, raw in check.ids(file, ("leaflets",), top.get("leaflets")).items():
         path = ("leaflets", leaflet_id)
         raw = check.mapping(file, path, raw,
-                            required=("template", "format", "pages", "sections"),
-                            optional=("qr", "languages", "companion", "figures", "charts",
-                                      "published"))
+                            required=("template", "format", "sections"),
+                            optional=("pages", "qr", "languages", "companion", "figures",
+                                      "charts", "published", "outputs", "copyfit", "bleed_mm"))
         if raw is None:
             continue
         template = check.text(file, (*path, "template"), raw.get("template"))
@@ -560,14 +655,17 @@ def _leaflets(
             check.error(file, (*path, "template"), "must be a file name ending in .html, "
                         "found in the project's templates/ folder or the built-in ones")
             template = None
-        page_format = PAGE_FORMATS.get(raw.get("format"))
+        page_format = formats.get(raw.get("format")) \
+            if isinstance(raw.get("format"), str) else None
         if "format" in raw and page_format is None:
             check.error(file, (*path, "format"), f"unknown page format {raw.get('format')!r} "
-                        f"(known: {', '.join(PAGE_FORMATS)})")
-        pages = raw.get("pages")
-        if "pages" in raw and (not isinstance(pages, int) or isinstance(pages, bool) or pages < 1):
-            check.error(file, (*path, "pages"), "must be a whole number of pages, 1 or more")
-            pages = None
+                        f"(known: {', '.join(formats)}; a project adds its own under "
+                        "`formats:`)")
+        pages = _leaflet_pages(check, file, (*path, "pages"), raw.get("pages"), page_format)
+        outputs = _outputs(check, file, (*path, "outputs"), raw.get("outputs"))
+        copyfit = check.flag(file, (*path, "copyfit"), raw.get("copyfit"), False)
+        bleed = DEFAULT_BLEED_MM if raw.get("bleed_mm") is None else _number(
+            check, file, (*path, "bleed_mm"), raw.get("bleed_mm"), 0, 10)
         companion = check.text(file, (*path, "companion"), raw.get("companion"))
         if companion is not None and companion not in loaded.texts:
             check.error(file, (*path, "companion"), f"no language file {TEXT_DIR}/{companion}.yaml")
@@ -606,10 +704,11 @@ def _leaflets(
         charts = _charts(check, file, (*path, "charts"), raw.get("charts"), statistics)
         published = (check.date(file, (*path, "published"), raw["published"])
                      if "published" in raw else None)
-        if None in (template, page_format, pages) or sections is None:
+        if None in (template, page_format, pages, outputs, bleed) or sections is None:
             continue
         leaflet = Leaflet(leaflet_id, template, page_format, pages, leaflet_languages,
-                          sections, qr, companion, figures, charts, published)
+                          sections, qr, companion, figures, charts, published, outputs,
+                          copyfit, bleed)
         _check_translations(check, leaflet, entries, languages, loaded.texts)
         leaflets[leaflet_id] = leaflet
     return leaflets

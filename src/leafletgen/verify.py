@@ -16,7 +16,9 @@ import pikepdf
 import pypdfium2
 import zxingcpp
 
+from .fit import overflow_message
 from .fonts import FontSet
+from .preflight import preflight
 from .qr import MIN_MODULE_MM, QUIET_ZONE_MODULES
 from .render import RenderedDocument
 
@@ -42,6 +44,7 @@ class Verification:
     findings: tuple[Finding, ...]
     decoded_qr: tuple[DecodedQr, ...]
     fonts: tuple[str, ...]
+    preflight: dict | None = None  # of the printed file (preflight.py)
 
     @property
     def errors(self) -> list[Finding]:
@@ -52,23 +55,38 @@ class Verification:
         return [f for f in self.findings if f.severity == "warning"]
 
 
-def verify(rendered: RenderedDocument, fonts: FontSet) -> Verification:
+def verify(rendered: RenderedDocument, fonts: FontSet,
+           printed: bytes | None = None) -> Verification:
+    """Check a render, and the file made from it for print (`printed`: sheets, CMYK or
+    grey) where that is what gets printed: its QR codes must decode, and it is preflighted.
+    The text is read from the render, where each page is on its own."""
     composed = rendered.composed
     findings = [Finding(record.level, f"WeasyPrint: {record.message}") for record in rendered.log]
 
-    if rendered.page_count != composed.pages:
-        over = rendered.page_count - composed.pages
-        detail = (f"the text overflows by {over} page{'s' if over > 1 else ''}" if over > 0
-                  else f"{-over} page{'s' if over < -1 else ''} short")
+    if rendered.overflows:
+        smallest = composed.fit_steps[-1].body_pt if composed.fit_steps else None
+        findings.append(Finding("error", overflow_message(
+            composed.leaflet_id, composed.language, rendered.page_count, composed.pages,
+            rendered.overflow_mm, smallest, composed.copyfit)))
+    elif rendered.page_count < composed.pages:
+        short = composed.pages - rendered.page_count
         findings.append(Finding("error", f"has {rendered.page_count} pages where its format "
-                                f"has {composed.pages}: {detail}"))
+                                f"has {composed.pages}: {short} page{'s' if short > 1 else ''} "
+                                "short"))
 
     pdf = pypdfium2.PdfDocument(rendered.pdf)
     try:
         pages = [_page_chars(page) for page in pdf]
-        decoded = _decode_qr_codes(pdf)
+        if printed is None:
+            decoded = _decode_qr_codes(pdf)
     finally:
         pdf.close()
+    if printed is not None:
+        sheets = pypdfium2.PdfDocument(printed)
+        try:
+            decoded = _decode_qr_codes(sheets)
+        finally:
+            sheets.close()
 
     text = " ".join("".join(ch for ch, _ in page) for page in pages)
     with pikepdf.open(io.BytesIO(rendered.pdf)) as document:
@@ -82,7 +100,10 @@ def verify(rendered: RenderedDocument, fonts: FontSet) -> Verification:
     measured = _measure_qr(decoded, composed.qr_codes)
     findings += _check_qr(measured, composed.qr_codes)
     findings += _check_fonts(used_fonts, fonts)
-    return Verification(tuple(findings), tuple(measured), tuple(sorted(used_fonts)))
+    report = preflight(printed if printed is not None else rendered.pdf, composed.kind,
+                       [qr.module_mm for qr in measured if qr.module_mm is not None])
+    findings += [Finding("error", f"preflight: {problem}") for problem in report["problems"]]
+    return Verification(tuple(findings), tuple(measured), tuple(sorted(used_fonts)), report)
 
 
 def _page_chars(page: pypdfium2.PdfPage) -> list[tuple[str, float]]:

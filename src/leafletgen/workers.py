@@ -35,6 +35,7 @@ class MadeDocument:
     verification: Verification | None
     previews: tuple[bytes, ...]
     failure: str | None = None  # e.g. the render time limit was reached
+    pdf: bytes = b""  # the file written: the render itself, or the sheets made from it
 
 
 class Worker:
@@ -50,6 +51,8 @@ class Worker:
         self.preview_dpi = preview_dpi
 
     def make(self, composed: ComposedDocument) -> MadeDocument:
+        from .impose import ImpositionError
+        from .prepress import finish
         from .preview import page_pngs
         from .render import RenderTimeout
         from .verify import verify
@@ -58,10 +61,16 @@ class Worker:
             rendered = self.renderer.render(composed, self.time_limit)
         except RenderTimeout as error:
             return MadeDocument(composed, None, None, (), str(error))
-        verification = verify(rendered, self.fonts)
-        previews = page_pngs(rendered.pdf, self.preview_dpi) \
+        pdf = rendered.pdf
+        if composed.kind != "screen" and rendered.page_count == composed.pages:
+            try:
+                pdf = finish(rendered).pdf
+            except ImpositionError as error:
+                return MadeDocument(composed, rendered, None, (), str(error))
+        verification = verify(rendered, self.fonts, pdf if pdf is not rendered.pdf else None)
+        previews = page_pngs(pdf, self.preview_dpi) \
             if self.preview_dpi and not verification.errors else []
-        return MadeDocument(composed, rendered, verification, tuple(previews))
+        return MadeDocument(composed, rendered, verification, tuple(previews), pdf=pdf)
 
 
 def make_all(documents: list[ComposedDocument], fonts: FontSet, roots: tuple[Path, ...],
@@ -84,8 +93,14 @@ def make_all(documents: list[ComposedDocument], fonts: FontSet, roots: tuple[Pat
     executor = ProcessPoolExecutor(
         max_workers=min(jobs, len(documents)), mp_context=context, initializer=_start_worker,
         initargs=(fonts, roots, time_limit, preview_dpi, os.getpid()))
+    # A leaflet's outputs in one language go to one worker together: its office sheets
+    # are made from the render its screen PDF is.
+    groups: dict[tuple[str, str], list[ComposedDocument]] = {}
+    for document in documents:
+        groups.setdefault((document.leaflet_id, document.language), []).append(document)
     try:
-        yield from executor.map(_make_in_worker, documents)
+        for made in executor.map(_make_group_in_worker, groups.values()):
+            yield from made
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
 
@@ -104,9 +119,9 @@ def _start_worker(fonts: FontSet, roots: tuple[Path, ...], time_limit: float | N
     _worker = Worker(fonts, roots, time_limit, preview_dpi)
 
 
-def _make_in_worker(document: ComposedDocument) -> MadeDocument:
+def _make_group_in_worker(documents: list[ComposedDocument]) -> list[MadeDocument]:
     assert _worker is not None
-    return _worker.make(document)
+    return [_worker.make(document) for document in documents]
 
 
 def _exit_when_orphaned(parent: int) -> None:

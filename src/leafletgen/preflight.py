@@ -1,0 +1,212 @@
+"""Preflight: what a print shop checks before it prints, read from the finished PDF.
+
+Page boxes, the output intent, whether every font is embedded, the smallest type on the
+page, the colour spaces the pages paint in, and the resolution of every image. The report
+goes into the manifest; what would spoil a print run is also a finding of the build.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from dataclasses import dataclass, field
+
+import pikepdf
+
+from .impose import PT_PER_MM
+
+MIN_TYPE_PT = 5.0  # anything smaller is unreadable on paper: an error, not a report
+MIN_IMAGE_DPI = 200
+
+
+@dataclass
+class _Scan:
+    smallest_pt: float | None = None
+    spaces: set[str] = field(default_factory=set)
+    image_dpi: list[float] = field(default_factory=list)
+
+
+def preflight(pdf_bytes: bytes, kind: str, qr_modules_mm: list[float]) -> dict:
+    """The report of one finished PDF (see the module's docstring)."""
+    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
+        scan = _Scan()
+        for page in pdf.pages:
+            _walk(page.obj, page.obj.get("/Resources"), _IDENTITY, scan, set())
+        first = pdf.pages[0].obj
+        report = {
+            "pages": len(pdf.pages),
+            "media_mm": _size(first.MediaBox),
+            "trim_mm": _size(first.TrimBox) if "/TrimBox" in first else None,
+            "bleed_mm": _bleed(first),
+            "output_intent": _output_intent(pdf),
+            "pdf_variant": _variant(pdf),
+            "tagged": "/StructTreeRoot" in pdf.Root,
+            "fonts_not_embedded": _unembedded_fonts(pdf),
+            "smallest_type_pt": round(scan.smallest_pt, 2) if scan.smallest_pt else None,
+            "colour_spaces": sorted(scan.spaces),
+            "images": len(scan.image_dpi),
+            "lowest_image_dpi": round(min(scan.image_dpi)) if scan.image_dpi else None,
+            "smallest_qr_module_mm": round(min(qr_modules_mm), 3) if qr_modules_mm else None,
+        }
+    report["problems"] = preflight_problems(report, kind)
+    return report
+
+
+def preflight_problems(report: dict, kind: str) -> list[str]:
+    """What in a report would spoil the output: a print shop would reject it, or a reader
+    could not read it."""
+    problems = []
+    if report["fonts_not_embedded"]:
+        problems.append(f"fonts not embedded: {', '.join(report['fonts_not_embedded'])}")
+    if report["smallest_type_pt"] is not None and report["smallest_type_pt"] < MIN_TYPE_PT:
+        problems.append(f"type as small as {report['smallest_type_pt']} pt (at least "
+                        f"{MIN_TYPE_PT:g} pt)")
+    if report["lowest_image_dpi"] is not None and report["lowest_image_dpi"] < MIN_IMAGE_DPI:
+        problems.append(f"an image prints at {report['lowest_image_dpi']} dpi (at least "
+                        f"{MIN_IMAGE_DPI})")
+    if kind == "print":
+        intent = report["output_intent"]
+        if not intent or intent["subtype"] != "GTS_PDFX" or intent["components"] != 4:
+            problems.append("no PDF/X output intent with a CMYK profile")
+        if set(report["colour_spaces"]) - {"cmyk"}:
+            problems.append("colours outside CMYK: "
+                            + ", ".join(sorted(set(report["colour_spaces"]) - {"cmyk"})))
+        if report["trim_mm"] is None or not report["bleed_mm"]:
+            problems.append("no TrimBox and BleedBox")
+    if kind == "office-grey" and set(report["colour_spaces"]) - {"gray"}:
+        problems.append("colours outside grey: "
+                        + ", ".join(sorted(set(report["colour_spaces"]) - {"gray"})))
+    return problems
+
+
+_IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+def _multiply(m, n):
+    """m then n, as PDF matrices [a b c d e f]."""
+    a, b, c, d, e, f = m
+    a2, b2, c2, d2, e2, f2 = n
+    return (a * a2 + b * c2, a * b2 + b * d2, c * a2 + d * c2, c * b2 + d * d2,
+            e * a2 + f * c2 + e2, e * b2 + f * d2 + f2)
+
+
+def _scale(m) -> float:
+    return math.sqrt(abs(m[0] * m[3] - m[1] * m[2]))
+
+
+_SPACE_OF = {"rg": "rgb", "RG": "rgb", "g": "gray", "G": "gray", "k": "cmyk", "K": "cmyk"}
+_DEVICE = {"/DeviceRGB": "rgb", "/DeviceGray": "gray", "/DeviceCMYK": "cmyk"}
+
+
+def _walk(holder, resources, ctm, scan: _Scan, seen: set) -> None:
+    """Every operator of a content stream with the transformation in force, into forms."""
+    stack = []
+    tm = _IDENTITY
+    font_size = 0.0
+    xobjects = resources.get("/XObject", {}) if resources is not None else {}
+    for instruction in pikepdf.parse_content_stream(holder):
+        if isinstance(instruction, pikepdf.ContentStreamInlineImage):
+            scan.spaces.add("inline image")
+            continue
+        operands, operator = instruction.operands, str(instruction.operator)
+        if operator == "q":
+            stack.append(ctm)
+        elif operator == "Q" and stack:
+            ctm = stack.pop()
+        elif operator == "cm":
+            ctm = _multiply(tuple(float(v) for v in operands), ctm)
+        elif operator == "BT":
+            tm = _IDENTITY
+        elif operator == "Tm":
+            tm = tuple(float(v) for v in operands)
+        elif operator == "Tf":
+            font_size = float(operands[1])
+        elif operator in ("Tj", "TJ", "'", '"') and font_size:
+            size = font_size * _scale(tm) * _scale(ctm)
+            if scan.smallest_pt is None or size < scan.smallest_pt:
+                scan.smallest_pt = size
+        elif operator in _SPACE_OF:
+            scan.spaces.add(_SPACE_OF[operator])
+        elif operator in ("cs", "CS"):
+            name = str(operands[0])
+            scan.spaces.add(_DEVICE.get(name, "pattern" if name == "/Pattern" else
+                                        _named(resources, name)))
+        elif operator == "sh":
+            scan.spaces.add("shading")
+        elif operator == "Do":
+            xobject = xobjects.get(str(operands[0]))
+            if xobject is None:
+                continue
+            if xobject.get("/Subtype") == "/Image":
+                # An image fills the unit square: the matrix gives its printed size.
+                width_in = math.hypot(ctm[0], ctm[1]) / 72
+                if width_in > 0:
+                    scan.image_dpi.append(int(xobject.Width) / width_in)
+                if not xobject.get("/ImageMask", False):
+                    space = xobject.get("/ColorSpace")
+                    name = str(space[0] if isinstance(space, pikepdf.Array) else space)
+                    scan.spaces.add("image " + _DEVICE.get(name, name.lstrip("/")))
+            elif xobject.get("/Subtype") == "/Form" and xobject.objgen not in seen:
+                matrix = tuple(float(v) for v in xobject.get("/Matrix", _IDENTITY))
+                # A form drawn twice (two-up) is read once: the same sizes and colours.
+                seen.add(xobject.objgen)
+                _walk(xobject, xobject.get("/Resources"), _multiply(matrix, ctm), scan, seen)
+
+
+def _named(resources, name: str) -> str:
+    spaces = resources.get("/ColorSpace", {}) if resources is not None else {}
+    space = spaces.get(name)
+    if isinstance(space, pikepdf.Array) and str(space[0]) == "/ICCBased":
+        return {1: "gray", 3: "rgb", 4: "cmyk"}.get(int(space[1].get("/N", 0)), "icc")
+    return str(space[0] if isinstance(space, pikepdf.Array) else space).lstrip("/")
+
+
+def _size(box) -> list[float]:
+    values = [float(v) for v in box]
+    return [round((values[2] - values[0]) / PT_PER_MM, 1),
+            round((values[3] - values[1]) / PT_PER_MM, 1)]
+
+
+def _bleed(page) -> float | None:
+    if "/TrimBox" not in page or "/BleedBox" not in page:
+        return None
+    trim = [float(v) for v in page.TrimBox]
+    bleed = [float(v) for v in page.BleedBox]
+    return round(min(trim[0] - bleed[0], trim[1] - bleed[1], bleed[2] - trim[2],
+                     bleed[3] - trim[3]) / PT_PER_MM, 2)
+
+
+def _output_intent(pdf: pikepdf.Pdf) -> dict | None:
+    intents = pdf.Root.get("/OutputIntents")
+    if not intents:
+        return None
+    intent = intents[0]
+    profile = intent.get("/DestOutputProfile")
+    return {
+        "subtype": str(intent.get("/S", "")).lstrip("/"),
+        "condition": str(intent.get("/OutputConditionIdentifier", "")),
+        "components": int(profile.get("/N", 0)) if profile is not None else 0,
+        "profile_bytes": len(profile.read_bytes()) if profile is not None else 0,
+    }
+
+
+def _variant(pdf: pikepdf.Pdf) -> str | None:
+    """The PDF/X or PDF/UA part the XMP metadata claims."""
+    if "/Metadata" not in pdf.Root:
+        return None
+    xmp = pdf.Root.Metadata.read_bytes()
+    if b"PDF/X-4" in xmp:
+        return "PDF/X-4"
+    if b"pdfuaid:part" in xmp or b"pdfuaid" in xmp:
+        return "PDF/UA-1"
+    return None
+
+
+def _unembedded_fonts(pdf: pikepdf.Pdf) -> list[str]:
+    missing = set()
+    for obj in pdf.objects:
+        if not isinstance(obj, pikepdf.Dictionary) or obj.get("/Type") != "/FontDescriptor":
+            continue
+        if not any(key in obj for key in ("/FontFile", "/FontFile2", "/FontFile3")):
+            missing.add(str(obj.get("/FontName", "?")).lstrip("/"))
+    return sorted(missing)

@@ -1,0 +1,70 @@
+"""Stage 4b, prepress: a rendered PDF -> the file that goes to print.
+
+The screen PDF is the render itself. The print shop's gets its pages on sheets with bleed,
+crop marks, TrimBox and BleedBox, and every colour in CMYK; a tri-fold's panels go onto
+the two sides of its sheet. The office sheets get A4 with cut marks, and a grey variant.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+from dataclasses import dataclass
+
+import pikepdf
+
+from .colour import ColourReport, convert
+from .impose import impose, office_sheets, print_sheets
+from .render import RenderedDocument
+
+REGISTRATION = "1 1 1 1 K"  # crop marks print on every plate
+OFFICE_MARKS = "0 G"
+
+
+@dataclass(frozen=True)
+class PrintedOutput:
+    pdf: bytes
+    colour: ColourReport | None  # what was converted, for the preflight report
+
+
+def finish(rendered: RenderedDocument) -> PrintedOutput:
+    composed = rendered.composed
+    kind = composed.kind
+    if kind == "screen":
+        return PrintedOutput(rendered.pdf, None)
+    page_format = composed.page_format
+    assert page_format is not None
+    report = ColourReport()
+
+    def convert_to(target: str | None):
+        def finish_sheets(pdf: pikepdf.Pdf) -> None:
+            if target:
+                converted = convert(pdf, target)
+                report.converted.update(converted.converted)
+                report.unconverted.extend(converted.unconverted)
+            _stable_document_id(pdf, f"{kind}\0{composed.html}".encode())
+        return finish_sheets
+
+    if kind == "print":
+        sheets = print_sheets(page_format, rendered.page_count, composed.rtl, composed.bleed_mm)
+        pdf = impose(rendered.pdf, sheets, marks="crop", mark_colour=REGISTRATION,
+                     finish=convert_to("cmyk"))
+    else:
+        sheets = office_sheets(page_format, rendered.page_count, composed.rtl)
+        pdf = impose(rendered.pdf, sheets, marks="cut", mark_colour=OFFICE_MARKS,
+                     finish=convert_to("gray" if kind == "office-grey" else None))
+    return PrintedOutput(pdf, report)
+
+
+def _stable_document_id(pdf: pikepdf.Pdf, content: bytes) -> None:
+    """WeasyPrint's PDF/X metadata names the document with a random UUID; a build must give
+    the same bytes twice, so the UUID comes from the content instead."""
+    if "/Metadata" not in pdf.Root:
+        return
+    metadata = pdf.Root.Metadata
+    xmp = metadata.read_bytes()
+    stable = uuid.UUID(bytes=hashlib.sha256(content).digest()[:16])
+    fixed = re.sub(rb"xmp\.did:[0-9a-fA-F-]{36}", b"xmp.did:" + str(stable).encode(), xmp)
+    if fixed != xmp:
+        metadata.write(fixed)
