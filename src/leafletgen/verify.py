@@ -77,6 +77,8 @@ def verify(rendered: RenderedDocument, fonts: FontSet,
     pdf = pypdfium2.PdfDocument(rendered.pdf)
     try:
         pages = [_page_chars(page) for page in pdf]
+        if composed.kind != "print":  # the print render's pages are larger by the bleed
+            findings += _check_inside_pages(pdf)
         if printed is None:
             decoded = _decode_qr_codes(pdf)
     finally:
@@ -115,6 +117,27 @@ def _page_chars(page: pypdfium2.PdfPage) -> list[tuple[str, float]]:
         left = textpage.get_charbox(index)[0] if char.strip() else 0.0
         chars.append((char, left))
     return chars
+
+
+def _check_inside_pages(pdf: pypdfium2.PdfDocument) -> list[Finding]:
+    """Text must not run past a page's edge: a line that cannot break (the hotline, a long
+    web address) overflows its box sideways rather than onto the next page."""
+    findings = []
+    for number, page in enumerate(pdf, start=1):
+        width, height = page.get_size()
+        textpage = page.get_textpage()
+        outside = ""
+        for index in range(textpage.count_chars()):
+            char = textpage.get_text_range(index, 1)
+            if not char.strip():
+                continue
+            left, bottom, right, top = textpage.get_charbox(index)
+            if left < -0.5 or right > width + 0.5 or bottom < -0.5 or top > height + 0.5:
+                outside += char
+        if outside:
+            findings.append(Finding("error", f"page {number}: text runs past the page's edge "
+                                    f"({outside[:40]!r}): a line too long to break"))
+    return findings
 
 
 def _check_hotline_order(pages: list[list[tuple[str, float]]], hotline: str) -> list[Finding]:
