@@ -45,6 +45,14 @@ def bundled_pairs() -> list[tuple[str, str]]:
     return pairs
 
 
+def bundled_outputs() -> list[tuple[str, str, str]]:
+    """(leaflet, language, kind) of every PDF the bundled project should give: each pair
+    in each output its leaflet lists (the screen PDF when it lists none)."""
+    project = read_yaml(BUNDLED / "project.yaml")
+    return [(leaflet, code, kind) for leaflet, code in bundled_pairs()
+            for kind in project["leaflets"][leaflet].get("outputs", ["screen"])]
+
+
 def font_families(folder: Path) -> set[str]:
     """The family names of the font files in a folder."""
     from fontTools.ttLib import TTFont

@@ -13,7 +13,7 @@ import pytest
 from conftest import (
     BUNDLED,
     REPO,
-    bundled_pairs,
+    bundled_outputs,
     decode_qr,
     edit,
     font_families,
@@ -84,26 +84,29 @@ def test_unreviewed_translation_is_marked_draft_on_every_page(bundled_build: Pat
 
 def test_manifest_lists_every_output_with_true_sizes_and_hashes(bundled_build: Path):
     manifest = json.loads((bundled_build / "manifest.json").read_text())
-    records = {(r["leaflet"], r["language"]): r for r in manifest["outputs"]}
-    assert set(records) == set(bundled_pairs())
+    records = {(r["leaflet"], r["language"], r["kind"]): r for r in manifest["outputs"]}
+    assert set(records) == set(bundled_outputs())
     for record in records.values():
         data = (bundled_build / record["path"]).read_bytes()
         assert record["bytes"] == len(data)
         assert record["sha256"] == hashlib.sha256(data).hexdigest()
         assert record["pages"] == page_count(bundled_build / record["path"])
         assert record["warnings"] == []
-    assert records[("village-handout", "lt")]["draft"] is True
-    assert records[("village-handout", "en")]["draft"] is False
+    assert records[("village-handout", "lt", "screen")]["draft"] is True
+    assert records[("village-handout", "lt", "print")]["draft"] is True
+    assert records[("village-handout", "en", "screen")]["draft"] is False
 
 
 def test_only_project_fonts_are_embedded(bundled_build: Path):
     bundled = {family.replace(" ", "-") for family in font_families(REPO / "fonts")}
     pdfs = sorted(bundled_build.rglob("*.pdf"))
-    assert len(pdfs) == len(bundled_pairs())
+    assert len(pdfs) == len(bundled_outputs())
     for pdf_path in pdfs:
         with pikepdf.open(pdf_path) as pdf:
-            names = {str(font.BaseFont).split("+")[-1]
-                     for page in pdf.pages for font in page.Resources.Font.values()}
+            # Every font object, those of the pages placed on office and print sheets too.
+            names = {str(font.BaseFont).split("+")[-1] for font in pdf.objects
+                     if isinstance(font, pikepdf.Dictionary) and font.get("/Type") == "/Font"
+                     and "/BaseFont" in font}
         # Styled faces are named after their family: Noto-Sans-Bold, Noto-Sans-Italic.
         assert names and all(any(name == family or name in (f"{family}-Bold", f"{family}-Italic")
                                  for family in bundled) for name in names), names

@@ -57,7 +57,7 @@ def test_a_figure_typed_by_hand_in_the_source_is_flagged(run, project: Path):
     edit(project / "text" / "en.yaml", "to {stat:refugee-status-lt} people",
          "to {stat:refugee-status-lt} people (1162)")
     _, _, stderr = run("check", "-p", project)
-    assert ("text/en.yaml:89: entries.economic-migrants.answer: the figure 1162 is typed by "
+    assert ("text/en.yaml:96: entries.economic-migrants.answer: the figure 1162 is typed by "
             "hand: write {stat:refugee-status-lt} so it follows statistics.yaml") in stderr
 
 

@@ -164,8 +164,8 @@ def test_the_edge_band_runs_into_the_bleed(bundled_build, name, side):
     x_in_bleed = trim[0] - 1.5 * MM if side == "left" else trim[2] + 1.5 * MM
     x_other_bleed = trim[2] + 1.5 * MM if side == "left" else trim[0] - 1.5 * MM
     middle = (trim[1] + trim[3]) / 2
-    r, g, b = pixel_at(image, media[3], x_in_bleed, middle)
-    assert b > r + 60, "the band is not there, past the trim"
+    red, _, blue = pixel_at(image, media[3], x_in_bleed, middle)
+    assert blue > red + 60, "the band is not there, past the trim"
     assert pixel_at(image, media[3], x_other_bleed, middle) == (255, 255, 255)
 
 

@@ -294,7 +294,8 @@ def _built(made, path: Path) -> BuiltOutput:
         leaflet=composed.leaflet_id,
         language=composed.language,
         path=path,
-        pages=rendered.page_count,
+        # The file's pages: the leaflet's own, or the sheets they are imposed on.
+        pages=verification.preflight["pages"] if verification.preflight else rendered.page_count,
         bytes=len(made.pdf),
         sha256=hashlib.sha256(made.pdf).hexdigest(),
         seconds=rendered.seconds,
