@@ -57,10 +57,14 @@ def leafletgen(*args: str | Path, cwd: Path | None = None) -> tuple[float, str, 
     return seconds, done.stdout, done.stderr
 
 
-def build_with_memory(project: Path, output: Path, jobs: int) -> tuple[float, int, int]:
-    """A cold build in a new process: (seconds, main process peak KiB, worker peak KiB)."""
+def build_with_memory(project: Path, output: Path, jobs: int,
+                      outputs: tuple[str, ...] = ("screen",)) -> tuple[float, int, int]:
+    """A cold build in a new process: (seconds, main process peak KiB, worker peak KiB).
+    Screen PDFs only unless `outputs` says otherwise: the HTML compared against
+    WeasyPrint is the screen PDFs'."""
+    kinds = "".join(f",'--for','{kind}'" for kind in outputs)
     code = ("import sys;from leafletgen.cli import main;sys.argv=['leafletgen','build','-p',"
-            f"{str(project)!r},'-o',{str(output)!r},'--force','-j','{jobs}']\n"
+            f"{str(project)!r},'-o',{str(output)!r},'--force','-j','{jobs}'{kinds}]\n"
             f"try:\n main()\nexcept SystemExit as e:\n {_RUSAGE}\n if e.code: raise\n")
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
@@ -221,10 +225,21 @@ def measure(name: str, project: Path, work: Path, jobs: int, skip_naive: bool) -
     many, own_many, worker_peak = build_with_memory(project, out, jobs)
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     count = len(manifest["outputs"])
-    noop, stdout, _ = leafletgen("build", "-p", project, "-o", out)
+    noop, stdout, _ = leafletgen("build", "-p", project, "-o", out, "--for", "screen")
     assert stdout.startswith("up to date"), stdout
+    # Every output kind of every leaflet (the bundled project only: the large one would
+    # make 640 PDFs).
+    every, kinds = float("nan"), {}
+    if name == "bundled":
+        all_out = work / f"{name}-all"
+        every, _, _ = build_with_memory(project, all_out, jobs, ("screen", "print", "office",
+                                                                 "office-grey"))
+        manifest = json.loads((all_out / "manifest.json").read_text(encoding="utf-8"))
+        for record in manifest["outputs"]:
+            kinds.setdefault(record["kind"], []).append(record["bytes"])
+    sizes = ", ".join(f"{kind} {sum(b) / len(b) / 1024:.0f} KiB" for kind, b in kinds.items())
     edit_one_entry(project, "fr" if (project / "text" / "fr.yaml").exists() else "de")
-    edited, stdout, _ = leafletgen("build", "-p", project, "-o", out)
+    edited, stdout, _ = leafletgen("build", "-p", project, "-o", out, "--for", "screen")
     rebuilt = re.search(r"\((\d+) rendered", stdout).group(1)
     html_dir = work / f"{name}-html"
     html_dir.mkdir()
@@ -240,6 +255,9 @@ def measure(name: str, project: Path, work: Path, jobs: int, skip_naive: bool) -
         (name, f"cold build, 1 worker ({count} PDFs)", one, f"{one / count * 1000:.0f} ms/PDF"),
         (name, f"cold build, {jobs} workers", many, f"{one / many:.2f}x faster than 1"),
         (name, "no-op rebuild", noop, f"{noop / many * 100:.1f}% of the cold build"),
+        *([(name, f"all 4 outputs, {jobs} workers ({sum(map(len, kinds.values()))} PDFs)",
+            every, f"{every / many:.2f}x the screen PDFs alone"),
+           (name, "mean size per output kind", float("nan"), sizes)] if kinds else []),
         (name, f"one entry edited in one language ({rebuilt} rendered)", edited, ""),
         (name, "raw WeasyPrint, same HTML, 1 process, no checks", raw,
          f"ours (1 worker) is {one / raw:.2f}x"),
