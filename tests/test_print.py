@@ -112,6 +112,7 @@ def test_print_pdf_has_a_pdfx_output_intent_with_an_embedded_cmyk_profile(bundle
         # An ICC profile's header: its signature, and the colour space of its data.
         assert icc[36:40] == b"acsp" and icc[16:20] == b"CMYK"
         assert b"PDF/X-4" in pdf.Root.Metadata.read_bytes()
+        assert pdf.pdf_version >= "1.6"  # what PDF/X-4 is based on
         assert pdf.docinfo["/Trapped"] == "/False"
 
 

@@ -183,7 +183,9 @@ def impose(pdf_bytes: bytes, sheets: list[Sheet], *, marks: str, mark_colour: st
     output = io.BytesIO()
     # deterministic_id: the same pages give the same file, byte for byte. Streams are
     # written as they are: compressed, but the XMP metadata plain, as PDF/X expects.
-    sheet_pdf.save(output, deterministic_id=True, compress_streams=False)
+    # The render's PDF version stays: PDF/X-4 needs 1.6 at least.
+    sheet_pdf.save(output, deterministic_id=True, compress_streams=False,
+                   min_version=source.pdf_version)
     return output.getvalue()
 
 
