@@ -125,6 +125,10 @@ class Renderer:
                 break
         return dataclasses.replace(rendered, seconds=time.perf_counter() - started)
 
+    def forget(self) -> None:
+        """Drop the renders kept for reuse (a benchmark measures rendering itself)."""
+        self._recent.clear()
+
     def _render_html(self, composed: ComposedDocument, html: str, body_pt: float | None,
                      seconds: float | None) -> RenderedDocument:
         variant = PDF_VARIANTS[composed.kind]
