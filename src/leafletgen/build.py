@@ -18,8 +18,8 @@ from .compose import ComposedDocument, compose, make_environment
 from .errors import ContentError, Problem, ProblemList, display_path
 from .figures import figure_warnings
 from .fonts import FontSet, IsolatedFontconfig, coverage_problems, load_fonts, stack_problems
-from .model import OUTPUT_KINDS, Leaflet, Project
-from .options import BuildOptions
+from .model import Leaflet, Project
+from .options import OUTPUT_KINDS, BuildOptions
 from .preview import preview_name
 from .resources import PACKAGE_DIR, builtin_folders
 from .state import (
@@ -53,7 +53,7 @@ class BuiltOutput:
     qr_codes: tuple[dict, ...]  # {"page", "target", "module_mm"} as decoded from the PDF
     fonts: tuple[str, ...]
     rendered: bool = True  # False: up to date, kept from the previous build
-    kind: str = "screen"  # model.OUTPUT_KINDS
+    kind: str = "screen"  # options.OUTPUT_KINDS
     body_pt: float | None = None  # the body size it is set in
     designed_pt: float | None = None  # the body size its template was designed at
     preflight: dict | None = None

@@ -10,16 +10,10 @@ RGB and grey colour becomes CMYK here, neutral greys and black on the black plat
 from __future__ import annotations
 
 import zlib
-from collections import Counter
-from dataclasses import dataclass, field
 
 import pikepdf
 
-
-@dataclass
-class ColourReport:
-    converted: Counter = field(default_factory=Counter)  # "rgb" / "gray" / "cmyk" -> count
-    unconverted: list[str] = field(default_factory=list)  # what could not be, and where
+DEVICE_SPACES = {"/DeviceRGB": "rgb", "/DeviceGray": "gray", "/DeviceCMYK": "cmyk"}
 
 
 def rgb_to_cmyk(r: float, g: float, b: float) -> tuple[float, float, float, float]:
@@ -42,28 +36,24 @@ def to_grey(space: str, values: list[float]) -> float:
     return values[0]
 
 
-def convert(pdf: pikepdf.Pdf, target: str) -> ColourReport:
+def convert(pdf: pikepdf.Pdf, target: str) -> None:
     """Rewrite every page's colours to `target` ("cmyk" or "gray"), forms and tiling
-    patterns included, each once."""
-    report = ColourReport()
+    patterns included, each once. What cannot be rewritten (images, shadings, colour
+    spaces other than device and ICC ones) stays as it is; preflight, reading the written
+    file, reports it."""
     done: set[tuple[int, int]] = set()
-    for number, page in enumerate(pdf.pages, start=1):
-        _convert_stream(pdf, page.obj, page.obj.get("/Resources"), target, report, done,
-                        f"page {number}", is_page=True)
-    return report
+    for page in pdf.pages:
+        _convert_stream(pdf, page.obj, page.obj.get("/Resources"), target, done, is_page=True)
 
 
 def _convert_stream(pdf: pikepdf.Pdf, holder: pikepdf.Object, resources, target: str,
-                    report: ColourReport, done: set, where: str, is_page: bool = False,
-                    ) -> None:
+                    done: set, is_page: bool = False) -> None:
     if not is_page:
         if holder.objgen in done:
             return
         done.add(holder.objgen)
     _fix_group(holder, target)
-    named = _named_spaces(resources)
-    instructions = pikepdf.parse_content_stream(holder)
-    rewritten = _rewrite(instructions, target, named, report, where)
+    rewritten = _rewrite(pikepdf.parse_content_stream(holder), target, _named_spaces(resources))
     data = zlib.compress(pikepdf.unparse_content_stream(rewritten))
     if is_page:
         holder.Contents = pdf.make_stream(data, Filter=pikepdf.Name.FlateDecode)
@@ -71,78 +61,54 @@ def _convert_stream(pdf: pikepdf.Pdf, holder: pikepdf.Object, resources, target:
         holder.write(data, filter=pikepdf.Name.FlateDecode)
     if resources is None:
         return
-    for name, xobject in (resources.get("/XObject") or {}).items():
+    for xobject in (resources.get("/XObject") or {}).values():
         if xobject.get("/Subtype") == "/Form":
-            _convert_stream(pdf, xobject, xobject.get("/Resources"), target, report, done,
-                            f"{where}, form {name}")
-        elif xobject.get("/Subtype") == "/Image":
-            space = _space_name(xobject.get("/ColorSpace"))
-            if not _already(space, target) and not xobject.get("/ImageMask", False):
-                report.unconverted.append(f"{where}: image {name} is {space}")
-    for name, pattern in (resources.get("/Pattern") or {}).items():
+            _convert_stream(pdf, xobject, xobject.get("/Resources"), target, done)
+    for pattern in (resources.get("/Pattern") or {}).values():
         if pattern.get("/PatternType") == 1:  # tiling: a content stream of its own
-            _convert_stream(pdf, pattern, pattern.get("/Resources"), target, report, done,
-                            f"{where}, pattern {name}")
-        else:
-            report.unconverted.append(f"{where}: shading pattern {name}")
-    for name, shading in (resources.get("/Shading") or {}).items():
-        report.unconverted.append(f"{where}: shading {name} "
-                                  f"({_space_name(shading.get('/ColorSpace'))})")
+            _convert_stream(pdf, pattern, pattern.get("/Resources"), target, done)
 
 
-def _rewrite(instructions, target: str, named: dict[str, str], report: ColourReport,
-             where: str) -> list:
+def _rewrite(instructions, target: str, named: dict[str, str]) -> list:
     result = []
-    # The current fill and stroke colour spaces, saved and restored with q and Q.
-    spaces, stack = {"fill": "gray", "stroke": "gray"}, []
+    # For fill and stroke: the device colour space later `sc`/`scn` operands are in, which
+    # they are converted from (None: another space, left alone); saved and restored with
+    # q and Q. `rg`, `g` and `k` set the space as `cs` does.
+    spaces: dict[str, str | None] = {"fill": "gray", "stroke": "gray"}
+    stack = []
+    target_space = pikepdf.Name("/DeviceCMYK" if target == "cmyk" else "/DeviceGray")
     for instruction in instructions:
         if isinstance(instruction, pikepdf.ContentStreamInlineImage):
-            report.unconverted.append(f"{where}: an inline image")
             result.append(instruction)
             continue
         operands, operator = list(instruction.operands), str(instruction.operator)
-        lower = operator.lower()
-        side = "stroke" if operator.isupper() or operator in ("SC", "SCN") else "fill"
+        lower, stroke = operator.lower(), operator.isupper()
+        side = "stroke" if stroke else "fill"
         if operator == "q":
             stack.append(dict(spaces))
         elif operator == "Q" and stack:
             spaces = stack.pop()
         if lower in ("rg", "g", "k"):
-            space = {"rg": "rgb", "g": "gray", "k": "cmyk"}[lower]
-            values = [float(v) for v in operands]
-            result.append(_set_colour(space, values, target, operator.isupper(), report))
-            spaces[side] = target
+            spaces[side] = {"rg": "rgb", "g": "gray", "k": "cmyk"}[lower]
+            new = "kK" if target == "cmyk" else "gG"
+            result.append(pikepdf.ContentStreamInstruction(
+                _colour_values(spaces[side], target, [float(v) for v in operands]),
+                pikepdf.Operator(new[stroke])))
             continue
         if lower == "cs":
             name = str(operands[0])
-            space = {"/DeviceRGB": "rgb", "/DeviceGray": "gray",
-                     "/DeviceCMYK": "cmyk"}.get(name) or named.get(name, "other")
-            spaces[side] = space
-            if space in ("rgb", "gray", "cmyk"):
-                # Later `sc`/`scn` give colours in `space`: they are converted one by one.
-                spaces[side] = ("device", space)
-                result.append(pikepdf.ContentStreamInstruction(
-                    [pikepdf.Name("/DeviceCMYK" if target == "cmyk" else "/DeviceGray")],
-                    pikepdf.Operator(operator)))
+            spaces[side] = DEVICE_SPACES.get(name) or named.get(name)
+            if spaces[side] in ("rgb", "gray", "cmyk"):
+                result.append(pikepdf.ContentStreamInstruction([target_space],
+                                                               pikepdf.Operator(operator)))
                 continue
-            if space != "pattern":
-                report.unconverted.append(f"{where}: colour space {name}")
-        if lower in ("sc", "scn") and isinstance(spaces[side], tuple):
-            space = spaces[side][1]
-            values = _colour_values(space, target, [float(v) for v in operands])
-            report.converted[space] += 1
+            spaces[side] = None
+        elif lower in ("sc", "scn") and spaces[side] is not None:
+            values = _colour_values(spaces[side], target, [float(v) for v in operands])
             result.append(pikepdf.ContentStreamInstruction(values, pikepdf.Operator(operator)))
             continue
         result.append(instruction)
     return result
-
-
-def _set_colour(space: str, values: list[float], target: str, stroke: bool,
-                report: ColourReport):
-    report.converted[space] += 1
-    new = _colour_values(space, target, values)
-    operator = ("K" if stroke else "k") if target == "cmyk" else ("G" if stroke else "g")
-    return pikepdf.ContentStreamInstruction(new, pikepdf.Operator(operator))
 
 
 def _colour_values(space: str, target: str, values: list[float]) -> list[float]:
@@ -157,39 +123,22 @@ def _colour_values(space: str, target: str, values: list[float]) -> list[float]:
 
 def _named_spaces(resources) -> dict[str, str]:
     """Colour spaces a content stream names through its resources, by kind."""
-    spaces = {}
     if resources is None:
-        return spaces
-    for name, space in (resources.get("/ColorSpace") or {}).items():
-        spaces[name] = _space_kind(space)
-    return spaces
+        return {}
+    return {name: space_kind(space)
+            for name, space in (resources.get("/ColorSpace") or {}).items()}
 
 
-def _space_kind(space) -> str:
-    name = _space_name(space)
-    if name in ("/DeviceRGB", "/CalRGB"):
-        return "rgb"
-    if name in ("/DeviceGray", "/CalGray"):
-        return "gray"
-    if name == "/DeviceCMYK":
-        return "cmyk"
-    if name == "/Pattern":
-        return "pattern"
+def space_kind(space) -> str:
+    """"rgb", "gray" or "cmyk" for a device, calibrated or ICC-based space; else its name."""
+    name = str(space[0] if isinstance(space, pikepdf.Array) and len(space) else space)
+    if name in DEVICE_SPACES:
+        return DEVICE_SPACES[name]
+    if name in ("/CalRGB", "/CalGray"):
+        return "rgb" if name == "/CalRGB" else "gray"
     if name == "/ICCBased":
-        return {1: "gray", 3: "rgb", 4: "cmyk"}.get(int(space[1].get("/N", 0)), "other")
-    return "other"
-
-
-def _space_name(space) -> str:
-    if space is None:
-        return "no colour space"
-    if isinstance(space, pikepdf.Array):
-        return str(space[0]) if len(space) else "[]"
-    return str(space)
-
-
-def _already(space_name: str, target: str) -> bool:
-    return space_name == ("/DeviceCMYK" if target == "cmyk" else "/DeviceGray")
+        return {1: "gray", 3: "rgb", 4: "cmyk"}.get(int(space[1].get("/N", 0)), "icc")
+    return name.lstrip("/").lower()
 
 
 def _fix_group(holder: pikepdf.Object, target: str) -> None:

@@ -45,7 +45,7 @@ class ComposedDocument:
     # (right-to-left: viewers reorder mixed lines), "glyphs" (reordering scripts like Tamil).
     text_check: str = "exact"
     hotline: str = ""  # as printed: it must read left to right wherever it stands
-    kind: str = "screen"  # which output: one of model.OUTPUT_KINDS
+    kind: str = "screen"  # which output: one of options.OUTPUT_KINDS
     page_format: PageFormat | None = None
     rtl: bool = False
     bleed_mm: float = 0.0  # print shop only
@@ -240,8 +240,8 @@ def compose(
 
 def content_date(project: Project, leaflet: Leaflet) -> str:
     """The date a leaflet's content is of: its publication date, else its newest source's."""
-    dates = [source.date for source in project.cited_sources(leaflet)]
-    dates += [source.date for source in project.sources.values()] if not dates else []
+    dates = [source.date for source in project.cited_sources(leaflet)] \
+        or [source.date for source in project.sources.values()]
     date = leaflet.published or max(dates, default=None)
     return date.isoformat() if date else "2000-01-01"
 

@@ -248,21 +248,23 @@ def _place(slot: Slot, trim_origin: tuple[float, float], name: str, slug: float)
 def _crop_marks(sheet: Sheet, slug: float, bleed: float) -> str:
     """Crop marks at the trim's corners and fold marks at the folds, all in the slug
     outside the bleed, so that no background running into the bleed covers them."""
-    w = MARK_WIDTH_PT
     left, bottom = slug, slug
     right, top = slug + sheet.width_mm, slug + sheet.height_mm
     start = max(MARK_OFFSET_MM, bleed + 0.5)
     end = start + MARK_LENGTH_MM
-    lines = []
+    crops = []
     for x, outward in ((left, -1), (right, 1)):
         for y, upward in ((bottom, -1), (top, 1)):
-            lines.append(((x + outward * start, y), (x + outward * end, y)))  # horizontal
-            lines.append(((x, y + upward * start), (x, y + upward * end)))  # vertical
+            crops.append(((x + outward * start, y), (x + outward * end, y)))  # horizontal
+            crops.append(((x, y + upward * start), (x, y + upward * end)))  # vertical
+    folds = []
     for fold in sheet.folds_x:
         x = slug + fold
-        lines.append(((x, bottom - start), (x, bottom - end)))
-        lines.append(((x, top + start), (x, top + end)))
-    return _stroke(lines, w, dashed_from=8 if sheet.folds_x else None)
+        folds += [((x, bottom - start), (x, bottom - end)), ((x, top + start), (x, top + end))]
+    marks = _stroke(crops, MARK_WIDTH_PT)
+    if folds:  # dashed: a fold is not a cut
+        marks += "\n" + _stroke(folds, MARK_WIDTH_PT, dashed=True)
+    return marks
 
 
 def _office_marks(sheet: Sheet) -> str:
@@ -281,11 +283,9 @@ def _office_marks(sheet: Sheet) -> str:
     return _stroke(lines, MARK_WIDTH_PT)
 
 
-def _stroke(lines, width: float, dashed_from: int | None = None) -> str:
-    parts = [f"q {width} w 0 J"]
-    for index, ((x1, y1), (x2, y2)) in enumerate(lines):
-        if dashed_from is not None and index == dashed_from:
-            parts.append("[2 2] 0 d")  # fold marks are dashed, crop marks solid
+def _stroke(lines, width: float, dashed: bool = False) -> str:
+    parts = [f"q {width} w 0 J" + (" [2 2] 0 d" if dashed else "")]
+    for (x1, y1), (x2, y2) in lines:
         parts.append(f"{_n(x1 * PT_PER_MM)} {_n(y1 * PT_PER_MM)} m "
                      f"{_n(x2 * PT_PER_MM)} {_n(y2 * PT_PER_MM)} l S")
     parts.append("Q")

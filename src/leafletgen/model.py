@@ -6,8 +6,6 @@ import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .options import OUTPUT_KINDS  # noqa: F401  (where the validator and the build find it)
-
 RTL_LANGUAGES = frozenset(
     {"ar", "arz", "ckb", "dv", "fa", "he", "prs", "ps", "sd", "ug", "ur", "yi"})
 
@@ -201,7 +199,7 @@ class Leaflet:
     figures: tuple[str, ...] = ()  # key figures, shown large with their labels
     charts: tuple[Chart, ...] = ()
     published: datetime.date | None = None  # printed on reports
-    outputs: tuple[str, ...] = ("screen",)  # of OUTPUT_KINDS, unless the build says otherwise
+    outputs: tuple[str, ...] = ("screen",)  # options.OUTPUT_KINDS; a build may say otherwise
     copyfit: bool = False  # shrink type within the template's limits until the text fits
     bleed_mm: float = DEFAULT_BLEED_MM  # print-shop output: how far backgrounds run past the trim
 

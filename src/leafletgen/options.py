@@ -34,4 +34,4 @@ class BuildOptions:
     time_limit: float | None = DEFAULT_TIME_LIMIT  # seconds per document's render
     jobs: int = 1  # render processes; the command line defaults to one per CPU
     force: bool = False  # render everything, whatever the previous build left
-    outputs: tuple[str, ...] = ()  # model.OUTPUT_KINDS; empty: each leaflet's own `outputs`
+    outputs: tuple[str, ...] = ()  # OUTPUT_KINDS; empty: each leaflet's own `outputs`

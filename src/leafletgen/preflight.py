@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import pikepdf
 
+from .colour import space_kind
 from .impose import PT_PER_MM
 
 MIN_TYPE_PT = 5.0  # anything smaller is unreadable on paper: an error, not a report
@@ -95,7 +96,6 @@ def _scale(m) -> float:
 
 
 _SPACE_OF = {"rg": "rgb", "RG": "rgb", "g": "gray", "G": "gray", "k": "cmyk", "K": "cmyk"}
-_DEVICE = {"/DeviceRGB": "rgb", "/DeviceGray": "gray", "/DeviceCMYK": "cmyk"}
 
 
 def _walk(holder, resources, ctm, scan: _Scan, seen: set) -> None:
@@ -129,8 +129,8 @@ def _walk(holder, resources, ctm, scan: _Scan, seen: set) -> None:
             scan.spaces.add(_SPACE_OF[operator])
         elif operator in ("cs", "CS"):
             name = str(operands[0])
-            scan.spaces.add(_DEVICE.get(name, "pattern" if name == "/Pattern" else
-                                        _named(resources, name)))
+            named = resources.get("/ColorSpace", {}) if resources is not None else {}
+            scan.spaces.add(space_kind(named.get(name, name)))
         elif operator == "sh":
             scan.spaces.add("shading")
         elif operator == "Do":
@@ -143,22 +143,12 @@ def _walk(holder, resources, ctm, scan: _Scan, seen: set) -> None:
                 if width_in > 0:
                     scan.image_dpi.append(int(xobject.Width) / width_in)
                 if not xobject.get("/ImageMask", False):
-                    space = xobject.get("/ColorSpace")
-                    name = str(space[0] if isinstance(space, pikepdf.Array) else space)
-                    scan.spaces.add("image " + _DEVICE.get(name, name.lstrip("/")))
+                    scan.spaces.add("image " + space_kind(xobject.get("/ColorSpace")))
             elif xobject.get("/Subtype") == "/Form" and xobject.objgen not in seen:
                 matrix = tuple(float(v) for v in xobject.get("/Matrix", _IDENTITY))
                 # A form drawn twice (two-up) is read once: the same sizes and colours.
                 seen.add(xobject.objgen)
                 _walk(xobject, xobject.get("/Resources"), _multiply(matrix, ctm), scan, seen)
-
-
-def _named(resources, name: str) -> str:
-    spaces = resources.get("/ColorSpace", {}) if resources is not None else {}
-    space = spaces.get(name)
-    if isinstance(space, pikepdf.Array) and str(space[0]) == "/ICCBased":
-        return {1: "gray", 3: "rgb", 4: "cmyk"}.get(int(space[1].get("/N", 0)), "icc")
-    return str(space[0] if isinstance(space, pikepdf.Array) else space).lstrip("/")
 
 
 def _size(box) -> list[float]:

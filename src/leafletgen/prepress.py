@@ -10,11 +10,10 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
-from dataclasses import dataclass
 
 import pikepdf
 
-from .colour import ColourReport, convert
+from .colour import convert
 from .impose import impose, office_sheets, print_sheets
 from .render import RenderedDocument
 
@@ -22,39 +21,28 @@ REGISTRATION = "1 1 1 1 K"  # crop marks print on every plate
 OFFICE_MARKS = "0 G"
 
 
-@dataclass(frozen=True)
-class PrintedOutput:
-    pdf: bytes
-    colour: ColourReport | None  # what was converted, for the preflight report
-
-
-def finish(rendered: RenderedDocument) -> PrintedOutput:
+def finish(rendered: RenderedDocument) -> bytes:
+    """The file that is printed (see the module's docstring)."""
     composed = rendered.composed
     kind = composed.kind
     if kind == "screen":
-        return PrintedOutput(rendered.pdf, None)
+        return rendered.pdf
     page_format = composed.page_format
     assert page_format is not None
-    report = ColourReport()
+    target = {"print": "cmyk", "office-grey": "gray"}.get(kind)
 
-    def convert_to(target: str | None):
-        def finish_sheets(pdf: pikepdf.Pdf) -> None:
-            if target:
-                converted = convert(pdf, target)
-                report.converted.update(converted.converted)
-                report.unconverted.extend(converted.unconverted)
-            _stable_document_id(pdf, f"{kind}\0{composed.html}".encode())
-        return finish_sheets
+    def finish_sheets(pdf: pikepdf.Pdf) -> None:
+        if target:
+            convert(pdf, target)
+        _stable_document_id(pdf, f"{kind}\0{composed.html}".encode())
 
     if kind == "print":
         sheets = print_sheets(page_format, rendered.page_count, composed.rtl, composed.bleed_mm)
-        pdf = impose(rendered.pdf, sheets, marks="crop", mark_colour=REGISTRATION,
-                     finish=convert_to("cmyk"))
-    else:
-        sheets = office_sheets(page_format, rendered.page_count, composed.rtl)
-        pdf = impose(rendered.pdf, sheets, marks="cut", mark_colour=OFFICE_MARKS,
-                     finish=convert_to("gray" if kind == "office-grey" else None))
-    return PrintedOutput(pdf, report)
+        return impose(rendered.pdf, sheets, marks="crop", mark_colour=REGISTRATION,
+                      finish=finish_sheets)
+    sheets = office_sheets(page_format, rendered.page_count, composed.rtl)
+    return impose(rendered.pdf, sheets, marks="cut", mark_colour=OFFICE_MARKS,
+                  finish=finish_sheets)
 
 
 def _stable_document_id(pdf: pikepdf.Pdf, content: bytes) -> None:

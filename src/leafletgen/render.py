@@ -181,27 +181,23 @@ def overflow_mm(document, allowed: int) -> float:
     """How much text, in mm of page height, ran onto the pages beyond the first `allowed`:
     the depth down to the last line of each such page. Page furniture (margin boxes) and
     fixed elements (the draft mark, the edge band) are on every page and do not count."""
-    total = 0.0
-    for page in document.pages[allowed:]:
-        page_box = page._page_box
-        top = page_box.content_box_y()
-        bottom = _last_line_bottom(page_box, top)
-        total += max(0.0, bottom - top) * MM_PER_PX
-    return total
-
-
-def _last_line_bottom(box, default: float) -> float:
     from weasyprint.formatting_structure import boxes
 
-    bottom = default
-    for child in getattr(box, "children", ()):
-        if isinstance(child, boxes.MarginBox) or child.style["position"] == "fixed":
-            continue
-        if isinstance(child, boxes.LineBox):
-            bottom = max(bottom, child.position_y + child.height)
-        else:
-            bottom = max(bottom, _last_line_bottom(child, default))
-    return bottom
+    def last_line_bottom(box, bottom: float) -> float:
+        for child in getattr(box, "children", ()):
+            if isinstance(child, boxes.MarginBox) or child.style["position"] == "fixed":
+                continue
+            if isinstance(child, boxes.LineBox):
+                bottom = max(bottom, child.position_y + child.height)
+            else:
+                bottom = last_line_bottom(child, bottom)
+        return bottom
+
+    total = 0.0
+    for page in document.pages[allowed:]:
+        top = page._page_box.content_box_y()
+        total += (last_line_bottom(page._page_box, top) - top) * MM_PER_PX
+    return total
 
 
 def _ProjectFetcher(weasyprint, allowed_roots: tuple[Path, ...]):

@@ -22,7 +22,6 @@ from .markup import markup_problems
 from .model import (
     DEFAULT_BLEED_MM,
     LABELS,
-    OUTPUT_KINDS,
     PAGE_FORMATS,
     RTL_LANGUAGES,
     STATISTIC_UNITS,
@@ -41,6 +40,7 @@ from .model import (
     Source,
     Statistic,
 )
+from .options import OUTPUT_KINDS
 from .placeholders import SIMPLE_NAMES, placeholders
 from .qr import MAX_QR_MM, smallest_size_mm
 from .resources import builtin_dir

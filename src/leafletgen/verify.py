@@ -76,9 +76,9 @@ def verify(rendered: RenderedDocument, fonts: FontSet,
 
     pdf = pypdfium2.PdfDocument(rendered.pdf)
     try:
-        pages = [_page_chars(page) for page in pdf]
+        pages = [_read_page(page) for page in pdf]
         if composed.kind != "print":  # the print render's pages are larger by the bleed
-            findings += _check_inside_pages(pdf)
+            findings += _check_inside_pages(pages)
         if printed is None:
             decoded = _decode_qr_codes(pdf)
     finally:
@@ -90,7 +90,7 @@ def verify(rendered: RenderedDocument, fonts: FontSet,
         finally:
             sheets.close()
 
-    text = " ".join("".join(ch for ch, _ in page) for page in pages)
+    text = " ".join("".join(ch for ch, _ in page.chars) for page in pages)
     with pikepdf.open(io.BytesIO(rendered.pdf)) as document:
         used_fonts = _pdf_fonts(document)
     if composed.text_check == "glyphs":
@@ -98,7 +98,7 @@ def verify(rendered: RenderedDocument, fonts: FontSet,
         findings += _check_glyphs_drawn(drawn, composed.expected_text)
     else:
         findings += _check_text(text, composed.expected_text, composed.text_check)
-    findings += _check_hotline_order(pages, composed.hotline)
+    findings += _check_hotline_order([page.chars for page in pages], composed.hotline)
     measured = _measure_qr(decoded, composed.qr_codes)
     findings += _check_qr(measured, composed.qr_codes)
     findings += _check_fonts(used_fonts, fonts)
@@ -108,36 +108,35 @@ def verify(rendered: RenderedDocument, fonts: FontSet,
     return Verification(tuple(findings), tuple(measured), tuple(sorted(used_fonts)), report)
 
 
-def _page_chars(page: pypdfium2.PdfPage) -> list[tuple[str, float]]:
-    """Each character of a page's text layer, in pdfium's reading order, with its left edge."""
+@dataclass(frozen=True)
+class _PageText:
+    chars: list[tuple[str, float]]  # in pdfium's reading order, each with its left edge
+    outside: str  # the characters drawn past the page's edges
+
+
+def _read_page(page: pypdfium2.PdfPage) -> _PageText:
+    """A page's text layer, read once for every check that needs it."""
+    width, height = page.get_size()
     textpage = page.get_textpage()
-    chars = []
+    chars, outside = [], ""
     for index in range(textpage.count_chars()):
         char = textpage.get_text_range(index, 1)
-        left = textpage.get_charbox(index)[0] if char.strip() else 0.0
+        if not char.strip():
+            chars.append((char, 0.0))
+            continue
+        left, bottom, right, top = textpage.get_charbox(index)
         chars.append((char, left))
-    return chars
+        if left < -0.5 or right > width + 0.5 or bottom < -0.5 or top > height + 0.5:
+            outside += char
+    return _PageText(chars, outside)
 
 
-def _check_inside_pages(pdf: pypdfium2.PdfDocument) -> list[Finding]:
+def _check_inside_pages(pages: list[_PageText]) -> list[Finding]:
     """Text must not run past a page's edge: a line that cannot break (the hotline, a long
     web address) overflows its box sideways rather than onto the next page."""
-    findings = []
-    for number, page in enumerate(pdf, start=1):
-        width, height = page.get_size()
-        textpage = page.get_textpage()
-        outside = ""
-        for index in range(textpage.count_chars()):
-            char = textpage.get_text_range(index, 1)
-            if not char.strip():
-                continue
-            left, bottom, right, top = textpage.get_charbox(index)
-            if left < -0.5 or right > width + 0.5 or bottom < -0.5 or top > height + 0.5:
-                outside += char
-        if outside:
-            findings.append(Finding("error", f"page {number}: text runs past the page's edge "
-                                    f"({outside[:40]!r}): a line too long to break"))
-    return findings
+    return [Finding("error", f"page {number}: text runs past the page's edge "
+                    f"({page.outside[:40]!r}): a line too long to break")
+            for number, page in enumerate(pages, start=1) if page.outside]
 
 
 def _check_hotline_order(pages: list[list[tuple[str, float]]], hotline: str) -> list[Finding]:

@@ -64,7 +64,7 @@ class Worker:
         pdf = rendered.pdf
         if composed.kind != "screen" and rendered.page_count == composed.pages:
             try:
-                pdf = finish(rendered).pdf
+                pdf = finish(rendered)
             except ImpositionError as error:
                 return MadeDocument(composed, rendered, None, (), str(error))
         verification = verify(rendered, self.fonts, pdf if pdf is not rendered.pdf else None)
