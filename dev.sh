@@ -12,12 +12,18 @@ cd "$(dirname "$0")"
 # with HarfBuzz instead of fontTools, about ten times faster. python3-venv gives `venv`.
 SYSTEM_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0
                  libfontconfig1 python3-venv)
+# The pixel check reads the hotline back with Tesseract (digits only: no language data).
+SYSTEM_PACKAGES+=(tesseract-ocr)
+# Tests only: strace aims signals at the build's renames; zbar is a second QR decoder,
+# independent of the zxing-cpp the build uses.
+TEST_PACKAGES=(strace zbar-tools)
 VENV=.venv
 
 system_setup() {
+    local wanted=("${SYSTEM_PACKAGES[@]}" "$@")
     command -v dpkg-query >/dev/null || { echo "not Debian/Ubuntu: install Pango, fontconfig and HarfBuzz's subset library yourself" >&2; return; }
     local missing=()
-    for package in "${SYSTEM_PACKAGES[@]}"; do
+    for package in "${wanted[@]}"; do
         dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" || missing+=("$package")
     done
     [ ${#missing[@]} -eq 0 ] && return
@@ -46,8 +52,8 @@ python_setup() {
 command=${1:-build}
 shift || true
 case "$command" in
-    setup) system_setup; python_setup "[test]" ;;
+    setup) system_setup "${TEST_PACKAGES[@]}"; python_setup "[test]" ;;
     build) system_setup; python_setup ""; exec "$VENV/bin/leafletgen" build "$@" ;;
-    test)  system_setup; python_setup "[test]"; exec "$VENV/bin/python" -m pytest "$@" ;;
+    test)  system_setup "${TEST_PACKAGES[@]}"; python_setup "[test]"; exec "$VENV/bin/python" -m pytest "$@" ;;
     *) echo "usage: ./dev.sh build|test|setup [arguments for leafletgen build or pytest]" >&2; exit 2 ;;
 esac

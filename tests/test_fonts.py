@@ -3,6 +3,7 @@ fonts after it."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import unicodedata
 from pathlib import Path
@@ -10,9 +11,11 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from conftest import BUNDLED, DATA, decode_qr, edit, page_count
+from conftest import BUNDLED, DATA, REPO, decode_qr, edit, page_count
 from leafletgen.build import BuildOptions, build
 from leafletgen.errors import ContentError
+
+REPO_FONTS = REPO / "fonts"
 
 
 def problems_of(project: Path, output: Path, **options) -> list[str]:
@@ -85,3 +88,55 @@ def test_a_new_language_is_one_content_file(tmp_path: Path):
             if str(font.BaseFont).split("+")[-1].startswith("Noto-Sans-Tamil"))
     drawn = {ch for ch in tamil if f"{ord(ch):04x}" in to_unicode.lower()}
     assert tamil and drawn == tamil, tamil - drawn
+
+
+def test_broken_fonts_are_named_all_at_once(run, small_project: Path):
+    fonts = small_project / "fonts"
+    fonts.mkdir()
+    regular = (REPO_FONTS / "NotoSans-Regular.ttf").read_bytes()
+    (fonts / "random.ttf").write_bytes(bytes(range(256)) * 20)
+    (fonts / "truncated.ttf").write_bytes(regular[: len(regular) // 3])
+    with open(fonts / "zeros.otf", "wb") as sparse:  # 100 MB that take no disk space
+        sparse.truncate(100_000_000)
+    (fonts / "faces.ttc").write_bytes(b"ttcf\x00\x01\x00\x00\xff\xff\xff\xff" + bytes(100))
+    os.mkfifo(fonts / "pipe.ttf")
+    (fonts / "system.ttf").symlink_to(REPO_FONTS / "NotoSans-Bold.ttf")
+    code, _, stderr = run("check", "-p", small_project)
+    assert code == 1
+    assert "Traceback" not in stderr
+    lines = stderr.splitlines()
+    assert lines[0] == "error: 6 problems found:"
+    assert lines[1:] == [
+        "  small/fonts/faces.ttc: not a font leafletgen can use: the collection claims "
+        "4294967295 faces; replace it with the font's original file",
+        "  small/fonts/pipe.ttf: is not a regular file (a named pipe); only ordinary files "
+        "are read",
+        "  small/fonts/random.ttf: not a font leafletgen can use: TTLibError while reading it "
+        "(Not a TrueType or OpenType font (bad sfntVersion)); replace it with the font's "
+        "original file",
+        "  small/fonts/system.ttf: is a link to a file outside the project; copy the file "
+        "into the project instead",
+        lines[5],
+        "  small/fonts/zeros.otf: file is 100000000 bytes, over the limit of 50000000",
+    ]
+    assert lines[5].startswith("  small/fonts/truncated.ttf: not a font leafletgen can use: ")
+
+
+def test_fontconfig_folders_of_killed_builds_are_removed(small_project: Path, tmp_path: Path):
+    import tempfile
+
+    from leafletgen.fonts import IsolatedFontconfig
+
+    dead = 2 ** 22 + 7  # above Linux's largest pid_max: no process has it
+    abandoned = Path(tempfile.gettempdir()) / f"{IsolatedFontconfig.PREFIX}{dead}-x"
+    ours = Path(tempfile.gettempdir()) / f"{IsolatedFontconfig.PREFIX}{os.getpid()}-x"
+    for folder in (abandoned, ours):
+        (folder / "cache").mkdir(parents=True, exist_ok=True)
+    try:
+        with IsolatedFontconfig(()):
+            pass
+        assert not abandoned.exists()
+        assert ours.exists()  # this process is alive: not abandoned
+    finally:
+        shutil.rmtree(ours, ignore_errors=True)
+        shutil.rmtree(abandoned, ignore_errors=True)

@@ -3,11 +3,16 @@ never leaves a half-written or mixed set of files."""
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
 import os
+import re
 import shutil
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,6 +21,7 @@ from conftest import BUNDLED, edit, tree_snapshot
 from leafletgen.build import BuildOptions, build
 from leafletgen.write import OutputWriter, output_lock
 
+DEAD_PID = 2 ** 22 + 7  # above Linux's largest pid_max: no process has it
 LEAFLET = "your-rights"  # eight languages: a build long enough to be stopped halfway
 
 
@@ -103,7 +109,179 @@ def test_staged_files_appear_together_or_not_at_all(tmp_path: Path):
 def test_a_build_removes_what_a_killed_build_left_staged(small_project: Path, tmp_path: Path):
     output = tmp_path / "out"
     build(BuildOptions(small_project, output))
-    leftover = output / "card" / ".card.en.pdf.x1y2.tmp"
+    leftover = output / "card" / f".card.en.pdf.leafletgen-{DEAD_PID}-x1y2.tmp"
     leftover.write_bytes(b"half a PDF")
     build(BuildOptions(small_project, output))
     assert not leftover.exists()
+
+
+# The commit, stopped at each of its renames: injected with strace, so the signal lands
+# exactly as the build renames its Nth file, which no timer in a test can aim at.
+STRACE = shutil.which("strace")
+RENAMES = "rename,renameat,renameat2"
+
+
+def _consistent(output: Path) -> None:
+    """One whole build in the folder: every file the manifest lists has its recorded
+    bytes, the state agrees with the manifest, and nothing half-done is left."""
+    manifest = json.loads((output / "manifest.json").read_text(encoding="utf-8"))
+    for record in manifest["outputs"]:
+        data = (output / record["path"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == record["sha256"], record["path"]
+    state = json.loads((output / ".leafletgen-state.json").read_text(encoding="utf-8"))
+    assert state["files"]["manifest.json"] == hashlib.sha256(
+        (output / "manifest.json").read_bytes()).hexdigest()
+    leftovers = [p.name for p in output.rglob("*") if p.name.endswith(".tmp")
+                 or p.name == ".leafletgen-commit.json"]
+    assert leftovers == []
+
+
+@pytest.fixture
+def commit_case(small_project: Path, tmp_path: Path):
+    """A built project, edited so that the next build replaces every file. Returns a
+    function that runs that build under strace with a signal at the Nth rename of its
+    commit (into a fresh copy of the previous outputs), the number of renames the commit
+    makes, and the previous outputs."""
+    before = tmp_path / "before"
+    build(BuildOptions(small_project, before))
+    edit(small_project / "project.yaml", "name: Test Group", "name: Test Group (edited)")
+
+    def command(output: Path, *strace: str) -> list:
+        return [STRACE, "-qq", "-e", f"trace={RENAMES}", *strace, sys.executable, "-m",
+                "leafletgen", "build", "-p", small_project, "-o", output, "-j", "1"]
+
+    counted = subprocess.run(command(tmp_path / "count", "-o", str(tmp_path / "renames")),
+                             capture_output=True, text=True, timeout=120)
+    assert counted.returncode == 0, counted.stderr
+    # fontconfig renames its cache files first; the commit's renames are those into the
+    # output folder, and the signal is aimed at them by their place among all renames.
+    calls = [line for line in (tmp_path / "renames").read_text().splitlines()
+             if line.startswith("rename")]
+    into_output = [index for index, line in enumerate(calls, start=1)
+                   if f'"{tmp_path / "count"}/' in line.split(", ")[-1]]
+    assert into_output == list(range(into_output[0], into_output[-1] + 1))
+
+    def run_stopped(stop: str, commit_rename: int) -> tuple[subprocess.CompletedProcess, Path]:
+        output = tmp_path / f"out-{stop}-{commit_rename}"
+        shutil.copytree(before, output)
+        when = into_output[0] - 1 + commit_rename
+        done = subprocess.run(
+            command(output, "-o", "/dev/null", "-e",
+                    f"inject={RENAMES}:signal={stop}:when={when}"),
+            capture_output=True, text=True, timeout=120)
+        return done, output
+
+    return run_stopped, len(into_output), tree_snapshot(before)
+
+
+def _each_rename(run_stopped, cases: list[tuple[str, int]]):
+    """The stopped builds of `cases`, two at a time (each has its own output folder)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(2) as pool:
+        return list(pool.map(lambda case: (*case, *run_stopped(*case)), cases))
+
+
+@pytest.mark.skipif(STRACE is None, reason="needs strace (./dev.sh test installs it)")
+def test_a_stop_during_the_commit_waits_until_the_build_is_whole(commit_case):
+    run_stopped, renames, before = commit_case
+    assert renames == 5  # the journal, two PDFs, the manifest, the state
+    cases = [("SIGTERM", when) for when in range(1, renames + 1)] + [("SIGINT", 3)]
+    for stop, when, stopped, output in _each_rename(run_stopped, cases):
+        assert stopped.returncode == 130, (stop, when, stopped.stderr)
+        assert stopped.stderr.endswith(
+            "interrupted: the build had been written completely, just before\n"), when
+        _consistent(output)
+        assert tree_snapshot(output) != before  # the new build, not a mix
+
+
+@pytest.mark.skipif(STRACE is None, reason="needs strace (./dev.sh test installs it)")
+def test_after_a_kill_during_the_commit_the_next_command_repairs_it(commit_case, run,
+                                                                    small_project: Path):
+    run_stopped, renames, before = commit_case
+    cases = [("SIGKILL", when) for when in range(1, renames + 1)]
+    for _, when, killed, output in _each_rename(run_stopped, cases):
+        assert killed.returncode in (-signal.SIGKILL, 128 + signal.SIGKILL), killed.stderr
+        # The next command finds the half-done commit and rolls it forward: the build the
+        # killed one made is then whole, so nothing needs rendering.
+        code, stdout, stderr = run("build", "-p", small_project, "-o", output, "-j", "1")
+        assert code == 0, stderr
+        _consistent(output)
+        if when > 1:  # the journal was in place: the killed build's outputs stand, whole
+            assert stdout.startswith("up to date: 2 PDF(s)"), (when, stdout)
+        else:  # killed renaming the journal into place: the previous build stood whole
+            assert "(2 rendered, 0 up to date" in stdout, (when, stdout)
+        assert tree_snapshot(output) != before
+
+
+def test_only_files_the_tool_staged_are_removed(small_project: Path, tmp_path: Path):
+    output = tmp_path / "out"
+    build(BuildOptions(small_project, output))
+    users = output / "notes" / ".report.docx.tmp"
+    users.parent.mkdir()
+    users.write_bytes(b"the user's own")
+    # A build into a folder inside this one is staging right now (this process is alive).
+    live = output / "card" / f".card.en.pdf.leafletgen-{os.getpid()}-abcd.tmp"
+    live.write_bytes(b"being staged")
+    build(BuildOptions(small_project, output, force=True))
+    assert users.read_bytes() == b"the user's own"
+    assert live.read_bytes() == b"being staged"
+
+
+@contextlib.contextmanager
+def _tmpfs(folder: Path, size: str) -> Iterator[Path]:
+    folder.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", folder],
+                             capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip("needs to mount a tmpfs (root)")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", folder], check=True)
+
+
+def test_a_full_disk_is_one_sentence_and_leaves_nothing(run, small_project: Path,
+                                                        tmp_path: Path):
+    with _tmpfs(tmp_path / "disk", "40k") as disk:
+        (disk / "out").mkdir()
+        (disk / "out" / "earlier.txt").write_bytes(b"kept")
+        code, _, stderr = run("build", "-p", small_project, "-o", disk / "out")
+        assert code == 1
+        assert re.fullmatch(r"error: cannot write disk/out/card/card\.(en|lt)\.pdf: the disk "
+                            r"is full; free some space and build again",
+                            stderr.splitlines()[-1]), stderr
+        assert sorted(p.name for p in (disk / "out").rglob("*") if p.is_file()) == [
+            "earlier.txt"]
+
+
+def test_a_read_only_output_folder_is_one_sentence(run, small_project: Path, tmp_path: Path):
+    with _tmpfs(tmp_path / "disk", "4m") as disk:
+        output = disk / "out"
+        assert run("build", "-p", small_project, "-o", output)[0] == 0
+        before = tree_snapshot(output)
+        subprocess.run(["mount", "-o", "remount,ro", disk], check=True)
+        code, _, stderr = run("build", "-p", small_project, "-o", output, "--force")
+        assert code == 1
+        assert re.fullmatch(r"error: cannot write disk/out/card/card\.(en|lt)\.pdf: the folder "
+                            r"is on a read-only disk; choose another --output",
+                            stderr.splitlines()[-1]), stderr
+        assert tree_snapshot(output) == before
+        code, _, stderr = run("build", "-p", small_project, "-o", disk / "new")
+        assert (code, stderr) == (1, "error: cannot write disk/new: the folder is on a "
+                                     "read-only disk; choose another --output\n")
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda out: out.symlink_to(out.parent / "gone"),
+     "something that is not a folder (perhaps a broken link) is in the way; remove it or "
+     "choose another --output"),
+    (lambda out: (out.parent / "loop").symlink_to(out) or out.symlink_to(out.parent / "loop"),
+     "something that is not a folder (perhaps a broken link) is in the way; remove it or "
+     "choose another --output"),
+])
+def test_an_output_that_is_not_a_folder_is_one_sentence(run, small_project: Path,
+                                                          tmp_path: Path, make, message):
+    make(tmp_path / "out")
+    code, _, stderr = run("build", "-p", small_project, "-o", tmp_path / "out")
+    assert (code, stderr) == (1, f"error: cannot write out: {message}\n")

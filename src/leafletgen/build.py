@@ -30,6 +30,7 @@ from .state import (
     tool_versions,
     tree_digest,
 )
+from .timing import time_limit
 from .translation import final_problems
 from .validate import load_project, validate
 from .write import MANIFEST_NAME, OutputWriter, manifest_bytes, output_lock, read_manifest
@@ -152,8 +153,12 @@ def build(options: BuildOptions, report: Reporter = lambda message: None) -> Bui
         report(f"warning: {warning}")
 
     environment = make_environment(project)
-    composed = [compose(project, leaflet, code, environment, kind)
-                for leaflet, code in pairs for kind in options.outputs or leaflet.outputs]
+    composed = []
+    for leaflet, code in pairs:
+        for kind in options.outputs or leaflet.outputs:
+            # A project's template can loop for ever: it has the render's time limit.
+            with time_limit(options.time_limit, f"composing {leaflet.template}"):
+                composed.append(compose(project, leaflet, code, environment, kind))
 
     with output_lock(options.output_dir):
         state = BuildState(options.output_dir) if options.force \

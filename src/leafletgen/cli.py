@@ -25,7 +25,7 @@ from .errors import ContentError, display_path
 from .options import DEFAULT_TIME_LIMIT, OUTPUT_KINDS, PREVIEW_DPI, BuildOptions, default_jobs
 from .resources import builtin_folders, starter_dir
 from .state import BuildState, input_fingerprint
-from .write import OutputLocked, write_file
+from .write import Interrupted, OutputError, OutputLocked, recover, write_file
 
 if TYPE_CHECKING:
     from .build import BuildResult
@@ -134,6 +134,11 @@ def preview_command(options: BuildOptions, dpi: int) -> None:
 def _up_to_date(options: BuildOptions) -> bool:
     """Whether the last build had these very inputs and left its outputs intact; if so,
     say so (with its warnings and drafts) without loading the pipeline."""
+    try:
+        recover(options.output_dir)  # a killed build's half-done commit, finished first
+    except OutputError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)
     if options.force:
         return False
     state = BuildState.read(options.output_dir)
@@ -163,7 +168,11 @@ def bundle_command(options: BuildOptions) -> None:
     result = _run_build(options)
     leaflets = options.leaflets
     name = f"{leaflets[0]}-press-kit.zip" if len(leaflets) == 1 else "press-kit.zip"
-    path = write_file(options.output_dir, name, press_kit(result, datetime.date.today()))
+    try:
+        path = write_file(options.output_dir, name, press_kit(result, datetime.date.today()))
+    except OutputError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)
     click.echo(f"packed {len(result.outputs)} PDF(s) into {display_path(path)}")
 
 
@@ -179,7 +188,7 @@ def _run_build(options: BuildOptions, exit_on_error: bool = True) -> BuildResult
         return None
     except SelectionError as error:
         raise click.UsageError(str(error)) from None
-    except OutputLocked as error:
+    except (OutputLocked, OutputError) as error:
         click.echo(f"error: {error}", err=True)
         if exit_on_error:
             sys.exit(1)
@@ -341,20 +350,19 @@ def init_command(directory: Path) -> None:
 
 def main() -> None:
     # A build stopped by Ctrl-C or `kill` unwinds like any error: its staged files are
-    # deleted and the previous outputs stay as they were.
+    # deleted and the previous outputs stay as they were. During the commit the signals
+    # wait (write.py), so a stop then lands after the new build is whole.
     for stop in (signal.SIGINT, signal.SIGTERM):
         signal.signal(stop, _interrupt)
     try:
         cli(prog_name="leafletgen")
-    except _Interrupted:
-        click.echo("interrupted: the outputs of the last complete build are unchanged",
+    except Interrupted as stop:
+        click.echo("interrupted: the build had been written completely, just before"
+                   if stop.committed else
+                   "interrupted: the outputs of the last complete build are unchanged",
                    err=True)
         sys.exit(130)
 
 
-class _Interrupted(BaseException):
-    """Ctrl-C or SIGTERM. Not KeyboardInterrupt, which Click turns into "Aborted!"."""
-
-
 def _interrupt(signum, frame) -> NoReturn:
-    raise _Interrupted
+    raise Interrupted

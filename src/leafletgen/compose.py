@@ -20,6 +20,7 @@ from .markup import answer_html, escape_markdown
 from .model import LanguageText, Leaflet, PageFormat, Project
 from .placeholders import fill
 from .qr import QrCode, make_qr
+from .templating import template_environment, template_problem
 from .translation import blockers, printed_entry
 from .validate import PROJECT_FILE
 
@@ -65,15 +66,9 @@ def output_name(leaflet_id: str, language: str, kind: str) -> str:
 
 
 def make_environment(project: Project) -> jinja2.Environment:
-    """One Jinja environment per build: the project's templates first, then the built-ins."""
-    environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in project.template_dirs]),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    """One Jinja environment per build: the project's templates first, then the built-ins,
+    sandboxed (templating.py)."""
+    environment = template_environment(project.template_dirs)
     environment.filters.update({
         "css_string": css_string,
         "bidi": bidi,
@@ -196,16 +191,15 @@ def compose(
                 smaller_html = template.render(context)
                 assert smaller.given is not None
                 fit_steps.append(FitStep(smaller.given.body_pt, smaller_html))
-    except jinja2.TemplateNotFound:
+    except jinja2.TemplateNotFound as missing:
         raise ContentError(Problem(project.root / PROJECT_FILE, None,
                                    f"leaflets.{leaflet.id}.template",
-                                   f"template {leaflet.template!r} not found in "
+                                   f"template {missing.name!r} not found in "
                                    + " or ".join(str(d) for d in project.template_dirs))) from None
-    except jinja2.TemplateError as error:
-        # A broken template in the user's folder is their mistake; report where it is.
-        name = getattr(error, "filename", None) or leaflet.template
-        line = getattr(error, "lineno", None)
-        raise ContentError(Problem(Path(name), line, "", f"template error: {error}")) from None
+    except Exception as error:  # whatever a project's template does is its own
+        # A template is content: its mistakes (and its attacks) are reported where they are.
+        raise ContentError(template_problem(error, leaflet.template, project.template_dirs,
+                                            output_name(leaflet.id, language_code, kind))) from None
 
     expected = [hotline.display, texts.title]
     expected += [entry["question"] for section in sections for entry in section["entries"]]

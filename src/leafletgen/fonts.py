@@ -8,7 +8,9 @@ is checked against the fonts' character maps before anything is rendered.
 
 from __future__ import annotations
 
+import io
 import os
+import shutil
 import tempfile
 import unicodedata
 from dataclasses import dataclass
@@ -17,7 +19,8 @@ from xml.sax.saxutils import escape
 
 from fontTools.ttLib import TTCollection, TTFont
 
-from .errors import Problem
+from .errors import ContentError, Problem
+from .files import RefusedFile, check_regular, read_limited
 from .model import LanguageText, Leaflet, Project
 from .translation import printed_entry
 
@@ -95,24 +98,93 @@ class FontSet:
         return tuple(dict.fromkeys(font.path.parent for font in self.fonts))
 
 
+MAX_FONT_BYTES = 50_000_000  # the largest Noto CJK face is about 20 MB
+MAX_COLLECTION_FACES = 64  # a real .ttc holds a handful
+
+
 def load_fonts(font_dirs: tuple[Path, ...]) -> FontSet:
-    fonts = []
+    """Every font in the folders, read defensively: a file that is not a font fontTools can
+    read, a link out of its folder, or anything but a regular file (fontconfig would open a
+    FIFO and wait) is an error naming the file. All of them are reported at once."""
+    fonts: list[FontFile] = []
+    problems: list[Problem] = []
     for folder in font_dirs:
-        for path in sorted(folder.iterdir()):
-            if path.suffix.lower() in FONT_SUFFIXES and path.is_file():
-                fonts.extend(_read_font(path))
+        for path in _folder_files(folder, problems):
+            if path.suffix.lower() not in FONT_SUFFIXES:
+                continue
+            try:
+                fonts.extend(_read_font(path, read_limited(path, MAX_FONT_BYTES, (folder,))))
+            except RefusedFile as refused:
+                problems.append(refused.problem())
+            except _NotAFont as error:
+                problems.append(Problem(path, None, "", f"not a font leafletgen can use: "
+                                        f"{error}; replace it with the font's original file"))
+    if problems:
+        raise ContentError(problems)
     return FontSet(tuple(fonts))
 
 
-def _read_font(path: Path) -> list[FontFile]:
-    faces = TTCollection(path).fonts if path.suffix.lower() in (".ttc", ".otc") else [
-        TTFont(path, lazy=True)]
-    result = []
-    for face in faces:
-        names = face["name"]
-        family = names.getBestFamilyName() or path.stem
-        result.append(FontFile(path, family, frozenset(face.getBestCmap() or {})))
-    return result
+def _folder_files(folder: Path, problems: list[Problem]) -> list[Path]:
+    """The files of a font folder and its subfolders (fontconfig reads them all), each a
+    regular file or a link to one inside the folder; other entries become problems."""
+    files = []
+    for parent, dirs, names in os.walk(folder):  # a link to a folder is listed, not entered
+        dirs.sort()
+        for name in sorted({*dirs, *names}):
+            path = Path(parent) / name
+            if path.is_dir() and not path.is_symlink():
+                continue
+            try:
+                check_regular(path, (folder,))
+            except RefusedFile as refused:
+                problems.append(refused.problem())
+                continue
+            files.append(path)
+    return sorted(files)
+
+
+_CHECKED_TABLES = ("head", "hhea", "maxp", "hmtx", "OS/2", "post")
+
+
+class _NotAFont(Exception):
+    pass
+
+
+def _read_font(path: Path, data: bytes) -> list[FontFile]:
+    """The faces of one font file, parsed whole now (fontTools parses lazily, and would
+    fail later, deep inside a render)."""
+    collection = data[:4] == b"ttcf"
+    if collection:
+        if len(data) < 12:
+            raise _NotAFont("the collection header is cut short")
+        faces = int.from_bytes(data[8:12], "big")
+        if not 1 <= faces <= MAX_COLLECTION_FACES or 12 + 4 * faces > len(data):
+            raise _NotAFont(f"the collection claims {faces} faces")
+    try:
+        faces = TTCollection(io.BytesIO(data)).fonts if collection \
+            else [TTFont(io.BytesIO(data), lazy=True)]
+        result = []
+        for face in faces:
+            if "cmap" not in face or "name" not in face:
+                raise _NotAFont("it has no character map or no names")
+            family = face["name"].getBestFamilyName() or path.stem
+            codepoints = frozenset(face.getBestCmap() or {})
+            if not codepoints:
+                raise _NotAFont("its character map is empty")
+            for table in _CHECKED_TABLES:  # the tables fontconfig and Pango read first
+                if table in face:
+                    face[table]  # reading a table decompiles it
+            for tag, entry in face.reader.tables.items():
+                if entry.offset + entry.length > len(data):
+                    raise _NotAFont(f"its {tag.strip()!r} table lies past the end of the file")
+            result.append(FontFile(path, family, codepoints))
+        return result
+    except _NotAFont:
+        raise
+    except Exception as error:  # fontTools raises anything on a broken file
+        detail = str(error).strip().splitlines()[0][:100] if str(error).strip() else ""
+        raise _NotAFont(f"{type(error).__name__} while reading it"
+                        + (f" ({detail})" if detail else "")) from None
 
 
 def _needs_glyph(char: str) -> bool:
@@ -196,8 +268,12 @@ class IsolatedFontconfig:
     the variable is set for as long as this object lives (one build) and restored after.
     """
 
+    PREFIX = "leafletgen-fontconfig-"
+
     def __init__(self, folders: tuple[Path, ...]):
-        self._tempdir = tempfile.TemporaryDirectory(prefix="leafletgen-fontconfig-")
+        remove_abandoned_configurations()
+        # The process id in the name tells a later build whose folder it was.
+        self._tempdir = tempfile.TemporaryDirectory(prefix=f"{self.PREFIX}{os.getpid()}-")
         config = Path(self._tempdir.name) / "fonts.conf"
         dirs = "".join(f"<dir>{escape(str(folder))}</dir>" for folder in folders)
         config.write_text(
@@ -221,3 +297,18 @@ class IsolatedFontconfig:
 
     def __exit__(self, *exc_info) -> None:
         self.close()
+
+
+def remove_abandoned_configurations() -> None:
+    """Delete the fontconfig folders (and font caches) of builds that were killed before
+    they could clean up: their process no longer exists."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{IsolatedFontconfig.PREFIX}*"):
+        owner = folder.name[len(IsolatedFontconfig.PREFIX):].split("-", 1)[0]
+        if not owner.isdigit() or not folder.is_dir() or folder.is_symlink():
+            continue
+        try:
+            os.kill(int(owner), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except OSError:  # alive, but another user's
+            continue

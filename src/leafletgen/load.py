@@ -8,6 +8,7 @@ keys; we compose the node tree ourselves so that validation can point at
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 import yaml
 
 from .errors import ContentError, Problem
+from .files import read_content
 
 MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 40  # content is a few levels deep; a deeper file is a mistake or an attack
@@ -50,16 +52,10 @@ def dotted(key_path: KeyPath) -> str:
     )
 
 
-def load_yaml(path: Path) -> YamlFile:
-    """Read one YAML file; raise ContentError listing every problem found in it."""
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise ContentError(Problem(path, None, "", f"cannot read file: {error.strerror}")) from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise ContentError(
-            Problem(path, None, "", f"file is {len(raw)} bytes, over the limit of {MAX_FILE_BYTES}")
-        )
+def load_yaml(path: Path, within: Iterable[Path] | None = None) -> YamlFile:
+    """Read one YAML file (a regular file inside one of the folders `within`); raise
+    ContentError listing every problem found in it."""
+    raw = read_content(path, MAX_FILE_BYTES, within)
     try:
         text = raw.decode("utf-8-sig")  # a byte-order mark from Windows editors is harmless
     except UnicodeDecodeError as error:
@@ -229,6 +225,17 @@ def character_problems(text: str) -> list[str]:
                              f"word {where}: it belongs between two letters only; delete it")
         elif (code < 0x20 and char not in "\t\n") or 0x7F <= code <= 0x9F:
             found.setdefault("control", f"contains a control character {where}: delete it")
+        elif code in (0x2028, 0x2029):
+            # A line or paragraph separator: fonts have no glyph for it (it prints as a
+            # box), and the line breaks it stands for are written as blank lines here.
+            found.setdefault("separator", f"contains a Unicode line or paragraph separator "
+                             f"{where}: use a new line (or a blank line) instead")
+        elif 0xD800 <= code <= 0xDFFF:
+            found.setdefault("surrogate", f"contains half of a UTF-16 pair {where}, which is "
+                             "not a character: retype the text around it")
+        elif unicodedata.category(char) == "Cf" and code not in _JOINERS:
+            found.setdefault(f"format {code}", f"contains an invisible formatting character "
+                             f"{where} ({unicodedata.name(char, 'unnamed')}): delete it")
     return list(found.values())
 
 

@@ -5,16 +5,12 @@ WeasyPrint is imported here only, so commands that do not render never pay for i
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import hashlib
 import logging
 import mimetypes
-import signal
 import stat
-import threading
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -22,35 +18,9 @@ from urllib.parse import unquote, urlsplit
 from .compose import ComposedDocument
 from .options import DEFAULT_TIME_LIMIT
 from .resources import print_profile
+from .timing import time_limit
 
 MAX_RESOURCE_BYTES = 50_000_000  # a font or image a leaflet uses is far smaller
-
-
-class RenderTimeout(Exception):
-    """Rendering one document took longer than its time limit."""
-
-
-@contextlib.contextmanager
-def time_limit(seconds: float | None) -> Iterator[None]:
-    """Raise RenderTimeout in this block after `seconds` of wall time. A timer signal
-    interrupts WeasyPrint's Python code wherever it loops; it works in a process's main
-    thread (each build worker is one), and elsewhere the limit is not enforced."""
-    if not seconds or threading.current_thread() is not threading.main_thread() \
-            or not hasattr(signal, "setitimer"):
-        yield
-        return
-
-    def expire(signum, frame):
-        raise RenderTimeout(f"rendering took longer than {seconds:g} s (the limit; "
-                            "--time-limit sets it): look for unusually long text in it")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 @dataclass(frozen=True)

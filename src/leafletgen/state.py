@@ -91,7 +91,7 @@ def input_fingerprint(options: BuildOptions, builtin_folders: list[Path],
     digest.update(json.dumps(wanted, sort_keys=True, default=str).encode())
     digest.update(tool_versions().encode())
     digest.update(str(today or datetime.date.today()).encode())
-    output = options.output_dir.resolve()
+    output = Path(os.path.realpath(options.output_dir))  # never raises, even on a link loop
     digest.update(tree_digest([options.project_dir.resolve()], skip=output).encode())
     digest.update(tree_digest(builtin_folders).encode())
     return digest.hexdigest()

@@ -98,7 +98,7 @@ def load_project(root: Path) -> LoadedProject:
 
     def load(path: Path) -> YamlFile | None:
         try:
-            return load_yaml(path)
+            return load_yaml(path, within=(root,))
         except ContentError as error:
             problems.extend(error.problems)
             return None

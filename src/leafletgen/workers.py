@@ -54,7 +54,7 @@ class Worker:
         from .impose import ImpositionError
         from .prepress import finish
         from .preview import page_pngs
-        from .render import RenderTimeout
+        from .timing import RenderTimeout
         from .verify import verify
 
         try:

@@ -1,0 +1,99 @@
+"""Reading a file of an untrusted project: only a regular file, inside the folders it may
+come from, and no larger than a limit, all decided on the open descriptor.
+
+A project arrives in a zip or a pull request; any file in it may be a FIFO (reading it
+waits forever), a link to /dev/zero (it never ends) or a link to a file elsewhere on the
+volunteer's laptop. Checking the path first and opening it after leaves a gap in which it
+can be swapped, so the file is opened without blocking, then examined with fstat, and read
+with a bound even if it grows while being read.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterable
+from pathlib import Path
+
+from .errors import ContentError, Problem
+
+
+class RefusedFile(Exception):
+    """A file the tool will not read, with the reason in words."""
+
+    def __init__(self, path: Path, reason: str):
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+    def problem(self, key: str = "") -> Problem:
+        return Problem(self.path, None, key, self.reason)
+
+
+def read_limited(path: Path, limit: int, within: Iterable[Path] | None = None) -> bytes:
+    """The bytes of `path`, if it is a regular file of at most `limit` bytes whose real
+    path lies inside one of the folders `within` (any folder when None); RefusedFile if not."""
+    descriptor, info = _open_regular(path, within)
+    try:
+        if info.st_size > limit:
+            raise RefusedFile(path, f"file is {info.st_size} bytes, over the limit of {limit}")
+        chunks, size = [], 0
+        while chunk := os.read(descriptor, min(1 << 20, limit + 1 - size)):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:
+                raise RefusedFile(path, f"file grew past the limit of {limit} bytes while "
+                                  "being read")
+        return b"".join(chunks)
+    except OSError as error:
+        raise RefusedFile(path, f"cannot be read: {error.strerror}") from None
+    finally:
+        os.close(descriptor)
+
+
+def check_regular(path: Path, within: Iterable[Path] | None = None) -> None:
+    """RefusedFile unless `path` is a regular file inside `within`, as read_limited decides
+    it, for files that another program (fontconfig) will read."""
+    descriptor, _ = _open_regular(path, within)
+    os.close(descriptor)
+
+
+def _open_regular(path: Path, within: Iterable[Path] | None) -> tuple[int, os.stat_result]:
+    try:
+        real = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop on older Pythons
+        raise RefusedFile(path, "cannot be read: no such file, or a broken link") from None
+    if within is not None:
+        roots = [root.resolve() for root in within]
+        if not any(real.is_relative_to(root) for root in roots):
+            raise RefusedFile(path, "is a link to a file outside the project; copy the file "
+                              "into the project instead")
+    # Opened without blocking: opening a FIFO for reading otherwise waits for a writer.
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        descriptor = os.open(real, flags)
+    except OSError as error:
+        raise RefusedFile(path, f"cannot be read: {error.strerror}") from None
+    info = os.fstat(descriptor)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(descriptor)
+        raise RefusedFile(path, f"is not a regular file ({_kind(info.st_mode)}); only "
+                          "ordinary files are read")
+    return descriptor, info
+
+
+def read_content(path: Path, limit: int, within: Iterable[Path] | None = None) -> bytes:
+    """read_limited, with a refusal reported as the user's content error."""
+    try:
+        return read_limited(path, limit, within)
+    except RefusedFile as refused:
+        raise ContentError(refused.problem()) from None
+
+
+def _kind(mode: int) -> str:
+    for test, name in ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a device"),
+                       (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"),
+                       (stat.S_ISDIR, "a folder")):
+        if test(mode):
+            return name
+    return "not a file"
