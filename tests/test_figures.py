@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import shutil
 from pathlib import Path
 
@@ -110,3 +111,20 @@ def test_press_report_has_a_cover_running_heads_and_a_date(bundled_build: Path):
     assert head not in cover
     lt_cover = page_texts(bundled_build / "press-report" / "press-report.lt.pdf")[0]
     assert "2026 m. lapkričio 25 d." in lt_cover
+
+
+def test_dates_in_the_future_are_warnings(run, project: Path):
+    _, _, stderr = run("check", "-p", project)
+    assert "in the future" not in stderr
+    next_year = datetime.date.today().year + 1
+    edit(project / "sources.yaml", "  date: 2000-09-26", f"  date: {next_year}-09-26")
+    edit(project / "statistics.yaml", "  as_of: 2024-01-15\n  source: migration-department\n"
+         "subsidiary", f"  as_of: {next_year}-01-15\n  source: migration-department\nsubsidiary")
+    code, _, stderr = run("check", "-p", project)
+    assert code == 0
+    assert (f"warning: leaflets/sources.yaml:2: criminal-code.date: {next_year}-09-26 is in "
+            "the future: check it") in stderr.replace("project/", "leaflets/")
+    assert (f"warning: leaflets/statistics.yaml:5: refugee-status-lt.as_of: {next_year}-01-15 "
+            "is in the future: check it") in stderr.replace("project/", "leaflets/")
+    code, _, stderr = run("build", "-p", project, "--strict", "--leaflet", "fact-sheet")
+    assert code == 1 and "is in the future" in stderr

@@ -158,6 +158,40 @@ CATALOGUE = [
      "small/text/en.yaml:21: entries.help.question: contains a control character (U+0007"),
     ("replacement character", replace("text/en.yaml", QUESTION, 'question: "May I h\\uFFFDlp?"'),
      "small/text/en.yaml:21: entries.help.question: contains a replacement character"),
+    ("line separator", replace("text/en.yaml", QUESTION, 'question: "May I\\u2028help?"'),
+     "small/text/en.yaml:21: entries.help.question: contains a Unicode line or paragraph "
+     "separator (U+2028, character 6): use a new line (or a blank line) instead"),
+    ("paragraph separator", replace("text/en.yaml", ANSWER, 'answer: "No.\\u2029Yes."'),
+     "small/text/en.yaml:19: entries.legal.answer: contains a Unicode line or paragraph "
+     "separator (U+2029, character 4)"),
+    ("lone surrogate", replace("text/en.yaml", QUESTION, 'question: "May I \\uD800help?"'),
+     "small/text/en.yaml:21: entries.help.question: contains half of a UTF-16 pair (U+D800, "
+     "character 7), which is not a character: retype the text around it"),
+    ("invisible format character", replace("text/en.yaml", QUESTION,
+                                           'question: "May I\\u2063 help?"'),
+     "small/text/en.yaml:21: entries.help.question: contains an invisible formatting "
+     "character (U+2063, character 6) (INVISIBLE SEPARATOR): delete it"),
+    ("URL with a user part", replace("sources.yaml", SOURCE_URL,
+                                     "url: https://e-seimas.lrs.lt@evil.example/x"),
+     "small/sources.yaml:5: code.url: the address has a user part before '@', so a phone "
+     "would open the host after it; give the plain address: "),
+    ("URL with a non-ASCII host", replace("sources.yaml", SOURCE_URL,
+                                          "url: https://e-seimаs.lrs.lt/x"),
+     "small/sources.yaml:5: code.url: the address's host has characters other than plain "
+     "ASCII letters, digits and hyphens"),
+    ("URL with a mixed-script IDN homograph", replace("sources.yaml", SOURCE_URL,
+                                                      "url: https://xn--pple-43d.com/"),
+     "small/sources.yaml:5: code.url: the address's host is an internationalised name that "
+     "mixes scripts: 'https://xn--pple-43d.com/'"),
+    ("percentage over 100", write("statistics.yaml", b"share:\n  value: 5000\n  unit: percent"
+                                  b"\n  as_of: 2024-01-01\n  source: code\n"),
+     "small/statistics.yaml:2: share.value: a percentage runs from 0 to 100, not 5000"),
+    ("count not whole", write("statistics.yaml", b"people:\n  value: 2.5\n  unit: count"
+                              b"\n  as_of: 2024-01-01\n  source: code\n"),
+     "small/statistics.yaml:2: people.value: a count is a whole number, not 2.5"),
+    ("negative count", write("statistics.yaml", b"people:\n  value: -3\n  unit: count"
+                             b"\n  as_of: 2024-01-01\n  source: code\n"),
+     "small/statistics.yaml:2: people.value: must be a count or a percentage, not -3"),
 ]
 
 

@@ -15,7 +15,7 @@ import unicodedata
 from .errors import Problem
 from .model import Project
 from .placeholders import fill
-from .validate import STATISTICS_FILE
+from .validate import SOURCES_FILE, STATISTICS_FILE
 
 # A number as text writes it: 1162, 1 162, 1,162, 24.5 (grouping by spaces of any kind).
 _NUMBER = re.compile(r"\d+(?:[ \u00a0\u202f,.]\d{3})*(?:[.,]\d+)?")
@@ -76,4 +76,20 @@ def figure_warnings(project: Project, today: datetime.date) -> list[Problem]:
                 statistics_file, stat.line, stat.id,
                 f"figure as of {stat.as_of.isoformat()} is {age} days old (the limit is "
                 f"{project.statistics_max_age_days}, statistics_max_age_days in project.yaml)"))
+    problems += future_date_warnings(project, today)
     return sorted(set(problems))
+
+
+def future_date_warnings(project: Project, today: datetime.date) -> list[Problem]:
+    """A source or a figure dated after today is a typo (2042 for 2024) until the day
+    comes: a reader would take it as a misprint, or the figure as made up."""
+    problems = []
+    for source in project.sources.values():
+        if source.date > today:
+            problems.append(Problem(project.root / SOURCES_FILE, source.line, f"{source.id}.date",
+                                    f"{source.date.isoformat()} is in the future: check it"))
+    for stat in project.statistics.values():
+        if stat.as_of > today:
+            problems.append(Problem(project.root / STATISTICS_FILE, stat.line, f"{stat.id}.as_of",
+                                    f"{stat.as_of.isoformat()} is in the future: check it"))
+    return problems

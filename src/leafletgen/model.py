@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 RTL_LANGUAGES = frozenset(
     {"ar", "arz", "ckb", "dv", "fa", "he", "prs", "ps", "sd", "ug", "ur", "yi"})
@@ -81,6 +82,13 @@ class Source:
     publisher: str
     date: datetime.date
     url: str
+    line: int | None = None  # in sources.yaml, for warnings found later
+
+    @property
+    def host(self) -> str:
+        """Where its QR code leads, in words: printed beside it, so that a reader sees it
+        before scanning (validation keeps it plain ASCII)."""
+        return urlsplit(self.url).hostname or ""
 
 
 # How a figure is written: a count (1 162), a percentage (24 %), or a number of months.

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -197,6 +198,9 @@ class _Checker:
         if parts.scheme not in URL_SCHEMES or not parts.netloc or any(c.isspace() for c in url):
             self.error(file, key_path, f"not a web address: {url!r} (expected https://...)")
             return None
+        if problem := host_problem(parts.netloc):
+            self.error(file, key_path, f"{problem}: {url!r}")
+            return None
         return url
 
     def date(self, file: YamlFile, key_path: KeyPath, value: Any) -> datetime.date | None:
@@ -214,6 +218,43 @@ class _Checker:
             self.error(file, key_path, f"must be true or false, not {_kind(value)}")
             return default
         return value
+
+
+_HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+
+
+def host_problem(netloc: str) -> str | None:
+    """Why a web address's host could mislead a reader, or None. A QR code's target is
+    not visible, so the host printed beside it must be the one the phone opens: no user
+    part (`https://site.lt@evil.example/` opens evil.example), and plain ASCII letters
+    only, so no look-alike letters of another script and no invisible characters."""
+    if "@" in netloc:
+        return ("the address has a user part before '@', so a phone would open the host "
+                "after it; give the plain address")
+    host, _, port = netloc.rpartition(":") if netloc.count(":") == 1 else (netloc, "", "")
+    if port and not port.isdigit():
+        return "the address has a malformed port"
+    labels = host.lower().rstrip(".").split(".")
+    if any(not label.isascii() for label in labels):
+        return ("the address's host has characters other than plain ASCII letters, digits "
+                "and hyphens (look-alike or invisible letters can lead elsewhere); type the "
+                "address again by hand")
+    if any(label.startswith("xn--") and _mixes_scripts(label) for label in labels):
+        return "the address's host is an internationalised name that mixes scripts"
+    if len(labels) < 2 or not all(_HOST_LABEL.match(label) for label in labels):
+        return "the address's host is not a valid host name"
+    return None
+
+
+def _mixes_scripts(label: str) -> bool:
+    """Whether a punycode label decodes to letters of more than one script (a Cyrillic
+    'а' among Latin letters is the classic homograph), or does not decode at all."""
+    try:
+        decoded = label[4:].encode("ascii").decode("punycode")
+    except (UnicodeError, ValueError):
+        return True
+    # The first word of a letter's Unicode name is its script: LATIN, CYRILLIC, GREEK ...
+    return len({unicodedata.name(ch, "?").split(" ")[0] for ch in decoded if ch.isalpha()}) > 1
 
 
 def _kind(value: Any) -> str:
@@ -340,7 +381,7 @@ def _sources(check: _Checker, file: YamlFile | None) -> dict[str, Source]:
             url = None
         date = check.date(file, (*path, "date"), raw["date"]) if "date" in raw else None
         if None not in (title, publisher, url, date):
-            sources[source_id] = Source(source_id, title, publisher, date, url)
+            sources[source_id] = Source(source_id, title, publisher, date, url, file.line(path))
     return sources
 
 
@@ -361,6 +402,12 @@ def _statistics(check: _Checker, file: YamlFile | None,
             ok = False
         elif "value" in raw and not (math.isfinite(value) and 0 <= value < 1e12):
             check.error(file, (*path, "value"), f"must be a count or a percentage, not {value}")
+            ok = False
+        elif unit == "percent" and not 0 <= value <= 100:
+            check.error(file, (*path, "value"), f"a percentage runs from 0 to 100, not {value}")
+            ok = False
+        elif unit == "count" and not float(value).is_integer():
+            check.error(file, (*path, "value"), f"a count is a whole number, not {value}")
             ok = False
         if "unit" in raw and unit not in STATISTIC_UNITS:
             check.error(file, (*path, "unit"), f"unknown unit {unit!r} (known: "
