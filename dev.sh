@@ -12,8 +12,9 @@ cd "$(dirname "$0")"
 # with HarfBuzz instead of fontTools, about ten times faster. python3-venv gives `venv`.
 SYSTEM_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0
                  libfontconfig1 python3-venv)
-# The pixel check reads the hotline back with Tesseract (digits only: no language data).
-SYSTEM_PACKAGES+=(tesseract-ocr)
+# The pixel check reads the hotline back with Tesseract (the tesserocr wheel brings the
+# engine; this package brings its English model).
+SYSTEM_PACKAGES+=(tesseract-ocr-eng)
 # Tests only: strace aims signals at the build's renames; zbar is a second QR decoder,
 # independent of the zxing-cpp the build uses.
 TEST_PACKAGES=(strace zbar-tools)

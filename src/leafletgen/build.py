@@ -58,6 +58,7 @@ class BuiltOutput:
     body_pt: float | None = None  # the body size it is set in
     designed_pt: float | None = None  # the body size its template was designed at
     preflight: dict | None = None
+    hotline_on_paper: tuple[dict, ...] = ()  # {"page", "read", "contrast"} from the pixels
 
     @property
     def copyfitted(self) -> bool:
@@ -80,6 +81,7 @@ class BuiltOutput:
             "body_pt": self.body_pt,
             "designed_pt": self.designed_pt,
             "preflight": self.preflight,
+            "hotline_on_paper": list(self.hotline_on_paper),
         }
 
     @classmethod
@@ -92,7 +94,8 @@ class BuiltOutput:
             draft_reasons=tuple(record["draft_reasons"]), warnings=tuple(record["warnings"]),
             qr_codes=tuple(record["qr_codes"]), fonts=tuple(record["fonts"]), rendered=False,
             kind=record["kind"], body_pt=record["body_pt"], designed_pt=record["designed_pt"],
-            preflight=record["preflight"])
+            preflight=record["preflight"],
+            hotline_on_paper=tuple(record.get("hotline_on_paper", ())))
 
 
 @dataclass
@@ -313,6 +316,8 @@ def _built(made, path: Path) -> BuiltOutput:
         body_pt=rendered.body_pt,
         designed_pt=composed.designed_pt,
         preflight=verification.preflight,
+        hotline_on_paper=tuple({"page": h.page, "read": h.read, "contrast": h.contrast}
+                               for h in verification.hotline_on_paper),
     )
 
 

@@ -193,10 +193,16 @@ def _variant(pdf: pikepdf.Pdf) -> str | None:
 
 
 def _unembedded_fonts(pdf: pikepdf.Pdf) -> list[str]:
+    """Fonts whose program is not in the file: a descriptor without a font file, or no
+    descriptor at all (the standard 14, which a printer substitutes). A composite font's
+    program is its descendant's; a Type 3 font draws its glyphs itself."""
     missing = set()
     for obj in pdf.objects:
-        if not isinstance(obj, pikepdf.Dictionary) or obj.get("/Type") != "/FontDescriptor":
+        if not isinstance(obj, pikepdf.Dictionary) or obj.get("/Type") != "/Font" \
+                or obj.get("/Subtype") in ("/Type0", "/Type3"):
             continue
-        if not any(key in obj for key in ("/FontFile", "/FontFile2", "/FontFile3")):
-            missing.add(str(obj.get("/FontName", "?")).lstrip("/"))
+        descriptor = obj.get("/FontDescriptor")
+        if not isinstance(descriptor, pikepdf.Dictionary) or not any(
+                key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")):
+            missing.add(str(obj.get("/BaseFont", "?")).lstrip("/"))
     return sorted(missing)

@@ -18,6 +18,7 @@ import zxingcpp
 
 from .fit import overflow_message
 from .fonts import FontSet
+from .paper import MIN_CONTRAST, Box, PaperReader
 from .preflight import preflight
 from .qr import MIN_MODULE_MM, QUIET_ZONE_MODULES
 from .render import RenderedDocument
@@ -40,11 +41,21 @@ class DecodedQr:
 
 
 @dataclass(frozen=True)
+class HotlineOnPaper:
+    """One place the hotline stands, as the pixels read it."""
+
+    page: int  # 1-based
+    read: str  # digits and + as OCR read them
+    contrast: int  # of its ink against what is behind it, 0-255
+
+
+@dataclass(frozen=True)
 class Verification:
     findings: tuple[Finding, ...]
     decoded_qr: tuple[DecodedQr, ...]
     fonts: tuple[str, ...]
     preflight: dict | None = None  # of the printed file (preflight.py)
+    hotline_on_paper: tuple[HotlineOnPaper, ...] = ()
 
     @property
     def errors(self) -> list[Finding]:
@@ -55,7 +66,7 @@ class Verification:
         return [f for f in self.findings if f.severity == "warning"]
 
 
-def verify(rendered: RenderedDocument, fonts: FontSet,
+def verify(rendered: RenderedDocument, fonts: FontSet, reader: PaperReader,
            printed: bytes | None = None) -> Verification:
     """Check a render, and the file made from it for print (`printed`: sheets, CMYK or
     grey) where that is what gets printed: its QR codes must decode, and it is preflighted.
@@ -79,6 +90,10 @@ def verify(rendered: RenderedDocument, fonts: FontSet,
         pages = [_read_page(page) for page in pdf]
         if composed.kind != "print":  # the print render's pages are larger by the bleed
             findings += _check_inside_pages(pages)
+        runs = _hotline_runs(pages, composed.hotline) if composed.hotline else []
+        findings += _check_hotline_order(runs, composed.hotline)
+        on_paper = _read_hotlines(pdf, runs, reader)
+        findings += _check_hotline_on_paper(on_paper, composed.hotline)
         if printed is None:
             decoded = _decode_qr_codes(pdf)
     finally:
@@ -90,7 +105,7 @@ def verify(rendered: RenderedDocument, fonts: FontSet,
         finally:
             sheets.close()
 
-    text = " ".join("".join(ch for ch, _ in page.chars) for page in pages)
+    text = " ".join(page.text for page in pages)
     with pikepdf.open(io.BytesIO(rendered.pdf)) as document:
         used_fonts = _pdf_fonts(document)
     if composed.text_check == "glyphs":
@@ -98,20 +113,30 @@ def verify(rendered: RenderedDocument, fonts: FontSet,
         findings += _check_glyphs_drawn(drawn, composed.expected_text)
     else:
         findings += _check_text(text, composed.expected_text, composed.text_check)
-    findings += _check_hotline_order([page.chars for page in pages], composed.hotline)
     measured = _measure_qr(decoded, composed.qr_codes)
     findings += _check_qr(measured, composed.qr_codes)
     findings += _check_fonts(used_fonts, fonts)
     report = preflight(printed if printed is not None else rendered.pdf, composed.kind,
                        [qr.module_mm for qr in measured if qr.module_mm is not None])
     findings += [Finding("error", f"preflight: {problem}") for problem in report["problems"]]
-    return Verification(tuple(findings), tuple(measured), tuple(sorted(used_fonts)), report)
+    return Verification(tuple(findings), tuple(measured), tuple(sorted(used_fonts)), report,
+                        tuple(on_paper))
+
+
+@dataclass(frozen=True)
+class _Char:
+    text: str
+    box: Box | None  # None for spaces and line breaks
 
 
 @dataclass(frozen=True)
 class _PageText:
-    chars: list[tuple[str, float]]  # in pdfium's reading order, each with its left edge
+    chars: list[_Char]  # in pdfium's reading order
     outside: str  # the characters drawn past the page's edges
+
+    @property
+    def text(self) -> str:
+        return "".join(char.text for char in self.chars)
 
 
 def _read_page(page: pypdfium2.PdfPage) -> _PageText:
@@ -122,11 +147,12 @@ def _read_page(page: pypdfium2.PdfPage) -> _PageText:
     for index in range(textpage.count_chars()):
         char = textpage.get_text_range(index, 1)
         if not char.strip():
-            chars.append((char, 0.0))
+            chars.append(_Char(char, None))
             continue
-        left, bottom, right, top = textpage.get_charbox(index)
-        chars.append((char, left))
-        if left < -0.5 or right > width + 0.5 or bottom < -0.5 or top > height + 0.5:
+        box = Box(*textpage.get_charbox(index))
+        chars.append(_Char(char, box))
+        if box.left < -0.5 or box.right > width + 0.5 or box.bottom < -0.5 \
+                or box.top > height + 0.5:
             outside += char
     return _PageText(chars, outside)
 
@@ -139,33 +165,77 @@ def _check_inside_pages(pages: list[_PageText]) -> list[Finding]:
             for number, page in enumerate(pages, start=1) if page.outside]
 
 
-def _check_hotline_order(pages: list[list[tuple[str, float]]], hotline: str) -> list[Finding]:
+def _hotline_digits(hotline: str) -> str:
+    return "".join(ch for ch in hotline if ch.isdigit() or ch == "+")
+
+
+def _hotline_runs(pages: list[_PageText], hotline: str) -> list[tuple[int, list[_Char]]]:
+    """Every place a page's text layer holds the hotline: (page number, its characters),
+    each a run of digits, `+` and spaces with exactly the hotline's digits."""
+    wanted = sorted(_hotline_digits(hotline))
+    runs = []
+    for number, page in enumerate(pages, start=1):
+        run: list[_Char] = []
+        for char in [*page.chars, _Char("", None)]:  # the sentinel ends the last run
+            # A line break ends a run: what follows it is another line's text.
+            if char.text and (char.text.isdigit() or char.text == "+"
+                              or (char.text.isspace() and char.text not in "\r\n")):
+                run.append(char)
+                continue
+            marks = [c for c in run if c.box is not None]
+            if sorted(c.text for c in marks) == wanted:
+                runs.append((number, marks))
+            run = []
+    return runs
+
+
+def _check_hotline_order(runs: list[tuple[int, list[_Char]]], hotline: str) -> list[Finding]:
     """The hotline must read left to right on the page, in every script.
 
     Reading order in the text layer cannot prove it (pdfium itself reorders right-to-left
-    lines), so the check is geometric: each run of digits that holds exactly the hotline's
-    digits is sorted by position on the page and must then spell the hotline.
+    lines), so the check is geometric: each run that holds exactly the hotline's digits is
+    sorted by position on the page and must then spell the hotline.
     """
     if not hotline:
         return []
-    wanted = "".join(ch for ch in hotline if ch.isdigit() or ch == "+")
-    findings, found = [], 0
-    for number, chars in enumerate(pages, start=1):
-        run: list[tuple[str, float]] = []
-        for char, left in [*chars, ("", 0.0)]:  # the sentinel ends the last run
-            if char and (char.isdigit() or char == "+" or char.isspace()):
-                run.append((char, left))
-                continue
-            marks = [(c, x) for c, x in run if not c.isspace()]
-            if sorted(c for c, _ in marks) == sorted(wanted):
-                found += 1
-                visual = "".join(c for c, _ in sorted(marks, key=lambda item: item[1]))
-                if visual != wanted:
-                    findings.append(Finding("error", f"page {number}: the hotline reads "
-                                            f"{visual!r} from left to right, not {wanted!r}"))
-            run = []
-    if not found:
+    wanted = _hotline_digits(hotline)
+    findings = []
+    for number, marks in runs:
+        visual = "".join(c.text for c in sorted(marks, key=lambda c: c.box.left))
+        if visual != wanted:
+            findings.append(Finding("error", f"page {number}: the hotline reads "
+                                    f"{visual!r} from left to right, not {wanted!r}"))
+    if not runs:
         findings.append(Finding("error", f"the hotline {hotline!r} is not in the text layer"))
+    return findings
+
+
+def _read_hotlines(pdf: pypdfium2.PdfDocument, runs: list[tuple[int, list[_Char]]],
+                   reader: PaperReader) -> list[HotlineOnPaper]:
+    """Each place the text layer holds the hotline, read from the page's pixels."""
+    readings = []
+    for number, marks in runs:
+        reading = reader.read(pdf[number - 1], Box.around([c.box for c in marks]))
+        readings.append(HotlineOnPaper(number, reading.text.replace(" ", ""), reading.contrast))
+    return readings
+
+
+def _check_hotline_on_paper(readings: list[HotlineOnPaper], hotline: str) -> list[Finding]:
+    """Where the text layer says the hotline, the page must show it: in ink that stands
+    out from what is behind it, and read back by OCR as the same digits. A font can draw
+    other digits than the text layer names, and a stylesheet can paint them invisible."""
+    wanted = _hotline_digits(hotline)
+    findings = []
+    for reading in readings:
+        if reading.contrast < MIN_CONTRAST:
+            findings.append(Finding("error", f"page {reading.page}: the hotline has no ink on "
+                                    f"paper (contrast {reading.contrast} of 255): its colour "
+                                    "matches what is behind it, or something covers it"))
+        elif reading.read != wanted:
+            findings.append(Finding("error", f"page {reading.page}: the hotline reads "
+                                    f"{reading.read!r} on paper, where the text layer says "
+                                    f"{wanted!r}: a font or stylesheet draws other digits "
+                                    "than the text holds"))
     return findings
 
 

@@ -43,9 +43,16 @@ class Worker:
 
     def __init__(self, fonts: FontSet, roots: tuple[Path, ...], time_limit: float | None,
                  preview_dpi: int | None):
+        from .paper import MissingOcrData, PaperReader
         from .render import Renderer  # WeasyPrint: imported only where something renders
 
         self.renderer = Renderer(roots)
+        self.reader: PaperReader | None = None
+        self.setup_failure: str | None = None  # each document fails with it
+        try:
+            self.reader = PaperReader()  # Tesseract, loaded once per process
+        except MissingOcrData as missing:
+            self.setup_failure = str(missing)
         self.fonts = fonts
         self.time_limit = time_limit
         self.preview_dpi = preview_dpi
@@ -57,6 +64,8 @@ class Worker:
         from .timing import RenderTimeout
         from .verify import verify
 
+        if self.reader is None:
+            return MadeDocument(composed, None, None, (), self.setup_failure)
         try:
             rendered = self.renderer.render(composed, self.time_limit)
         except RenderTimeout as error:
@@ -67,7 +76,8 @@ class Worker:
                 pdf = finish(rendered)
             except ImpositionError as error:
                 return MadeDocument(composed, rendered, None, (), str(error))
-        verification = verify(rendered, self.fonts, pdf if pdf is not rendered.pdf else None)
+        verification = verify(rendered, self.fonts, self.reader,
+                              pdf if pdf is not rendered.pdf else None)
         previews = page_pngs(pdf, self.preview_dpi) \
             if self.preview_dpi and not verification.errors else []
         return MadeDocument(composed, rendered, verification, tuple(previews), pdf=pdf)

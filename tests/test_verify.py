@@ -1,0 +1,250 @@
+"""Every verification rule seen to fire: a template, stylesheet or font that breaks exactly
+one property of a real PDF, and the message the build then gives.
+
+Disable any rule in verify.py and one of these fails (tests/mutate_checks.py proves it)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from fontTools.ttLib import TTFont
+
+from conftest import REPO, edit
+from leafletgen.build import BuildOptions, build
+from leafletgen.errors import ContentError
+
+HOTLINE = "+37060871204"
+
+
+@pytest.fixture(autouse=True)
+def _in_tmp(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+
+
+def _override(project: Path, name: str, text: str) -> None:
+    folder = project / "templates"
+    folder.mkdir(exist_ok=True)
+    (folder / name).write_text(text, encoding="utf-8")
+
+
+def _with_css(project: Path, css: str) -> None:
+    """The built-in stylesheet, with `css` after it (a project overrides leaflet.css)."""
+    builtin = (REPO / "templates" / "leaflet.css").read_text(encoding="utf-8")
+    _override(project, "leaflet.css", builtin + "\n" + css + "\n")
+
+
+def _errors(project: Path, tmp_path: Path, **options) -> list[str]:
+    """The build's problems, each as `output: message`."""
+    options.setdefault("languages", ("en",))
+    with pytest.raises(ContentError) as caught:
+        build(BuildOptions(project, tmp_path / "out", **options))
+    assert not (tmp_path / "out").exists()
+    return [f"{problem.key}: {problem.message}" for problem in caught.value.problems]
+
+
+def test_the_untouched_project_passes_every_check(small_project: Path, tmp_path: Path):
+    """The control: each case below differs from this by its one breakage."""
+    result = build(BuildOptions(small_project, tmp_path / "out", languages=("en",)))
+    assert [o.warnings for o in result.outputs] == [()]
+
+
+def _font_with_swapped_digits(project: Path) -> None:
+    """Noto Sans renamed, whose character map sends 4 to the glyph of 5 and 5 to that of 4:
+    the text layer keeps saying 4 while the page shows 5."""
+    font = TTFont(REPO / "fonts" / "NotoSans-Regular.ttf")
+    four, five = font.getBestCmap()[ord("4")], font.getBestCmap()[ord("5")]
+    for table in font["cmap"].tables:
+        if ord("4") in table.cmap:
+            table.cmap[ord("4")], table.cmap[ord("5")] = five, four
+    for record in font["name"].names:
+        if record.nameID in (1, 4, 16):
+            record.string = "Swapped Sans"
+        elif record.nameID == 6:
+            record.string = "SwappedSans-Regular"
+    (project / "fonts").mkdir()
+    font.save(project / "fonts" / "SwappedSans-Regular.ttf")
+    edit(project / "project.yaml", "leaflets:\n", 'fonts:\n  en: ["Swapped Sans"]\n\nleaflets:\n')
+
+
+def test_a_font_that_draws_other_digits_is_caught_on_paper(small_project: Path,
+                                                           tmp_path: Path):
+    _font_with_swapped_digits(small_project)
+    assert _errors(small_project, tmp_path) == [
+        "card/card.en.pdf: page 1: the hotline reads '+37060871205' on paper, where the text "
+        f"layer says '{HOTLINE}': a font or stylesheet draws other digits than the text holds"]
+
+
+@pytest.mark.parametrize("css", [
+    "* { color: #fff !important; }",
+    ".hotline-number { position: relative; }\n"
+    ".hotline-number::after { content: ''; position: absolute; left: -2mm; right: -2mm; "
+    "top: -1mm; bottom: -1mm; background: #fff; }",
+], ids=["white on white", "covered"])
+def test_a_hotline_without_ink_is_caught_on_paper(small_project: Path, tmp_path: Path,
+                                                  css: str):
+    _with_css(small_project, css)
+    [error] = _errors(small_project, tmp_path)
+    assert error.startswith("card/card.en.pdf: page 1: the hotline has no ink on paper "
+                            "(contrast ")
+    assert error.endswith("its colour matches what is behind it, or something covers it")
+
+
+def test_a_hotline_that_reads_backwards_is_caught(small_project: Path, tmp_path: Path):
+    _with_css(small_project, ".hotline-number bdi { direction: rtl; unicode-bidi: "
+                             "bidi-override; }")
+    assert _errors(small_project, tmp_path) == [
+        "card/card.en.pdf: page 1: the hotline reads '04712608370+' from left to right, not "
+        f"'{HOTLINE}'",
+        "card/card.en.pdf: page 1: the hotline reads '04712608370+' on paper, where the text "
+        f"layer says '{HOTLINE}': a font or stylesheet draws other digits than the text holds",
+        "card/card.en.pdf: text '+370 608 712 04' is not in the PDF's text layer as written"]
+
+
+def test_a_hotline_missing_from_the_text_layer_is_caught(small_project: Path, tmp_path: Path):
+    _override(small_project, "hotline-panel.html", "<p>{{ labels.hotline_heading }}</p>")
+    errors = _errors(small_project, tmp_path)
+    assert "card/card.en.pdf: the hotline '+370 608 712 04' is not in the text layer" in errors
+
+
+def test_expected_text_missing_from_the_page_is_caught(small_project: Path, tmp_path: Path):
+    _override(small_project, "masthead.html", "<header></header>")
+    assert _errors(small_project, tmp_path) == [
+        "card/card.en.pdf: text 'Test card' is not in the PDF's text layer as written"]
+
+
+def test_text_past_the_page_edge_is_caught(small_project: Path, tmp_path: Path):
+    _with_css(small_project, ".hotline-number { font-size: 60pt; white-space: nowrap; }")
+    errors = _errors(small_project, tmp_path)
+    assert any(e.startswith("card/card.en.pdf: page 1: text runs past the page's edge (")
+               and e.endswith("): a line too long to break") for e in errors), errors
+
+
+def test_a_letter_the_font_cannot_draw_is_caught(small_project: Path, tmp_path: Path):
+    # Template text is not checked before rendering as content is: only the PDF shows it.
+    _override(small_project, "masthead.html", "<h1>{{ title }} \u2603</h1>")
+    assert _errors(small_project, tmp_path) == [
+        "card/card.en.pdf: font Noto-Sans-Bold has no glyph for '☃' (U+2603): it prints as "
+        "an empty box"]
+
+
+def test_a_qr_code_that_does_not_decode_is_caught(small_project: Path, tmp_path: Path):
+    _with_css(small_project, ".qr-hotline img { filter: blur(0); opacity: 0.02; }")
+    errors = _errors(small_project, tmp_path)
+    assert "card/card.en.pdf: the hotline QR code for 'tel:+37060871204' does not decode from " \
+        "the PDF at 300 dpi" in errors
+
+
+def test_a_qr_code_the_leaflet_does_not_intend_is_caught(small_project: Path, tmp_path: Path):
+    import qrcode
+
+    qrcode.make("https://evil.example/", border=4, box_size=10).save(small_project / "code.png")
+    _override(small_project, "masthead.html",
+              f'<h1>{{{{ title }}}}</h1><img alt="code" style="width: 25mm" '
+              f'src="{(small_project / "code.png").as_uri()}">')
+    assert _errors(small_project, tmp_path) == [
+        "card/card.en.pdf: page 1 has a QR code for 'https://evil.example/', which this "
+        "leaflet does not intend"]
+
+
+def test_a_qr_code_printed_too_small_is_caught(small_project: Path, tmp_path: Path):
+    _with_css(small_project, ".qr-hotline, .qr-hotline img { width: 9mm !important; "
+                             "height: 9mm !important; }")
+    errors = _errors(small_project, tmp_path)
+    assert any("the QR code for 'tel:+37060871204' on page 1 prints 0.2" in e
+               and "mm modules; phones need at least" in e for e in errors), errors
+
+
+def test_text_beyond_the_format_is_caught(small_project: Path, tmp_path: Path):
+    _with_css(small_project, ".answer { margin-bottom: 300mm; }")
+    [error] = _errors(small_project, tmp_path)
+    assert error.startswith("card/card.en.pdf: card (en) does not fit: 4 pages where its "
+                            "format has 1; ")
+
+
+def test_a_document_shorter_than_its_format_is_caught(small_project: Path, tmp_path: Path):
+    edit(small_project / "project.yaml", "pages: 1", "pages: 2")
+    assert _errors(small_project, tmp_path) == [
+        "card/card.en.pdf: has 1 pages where its format has 2: 1 page short"]
+
+
+def test_weasyprints_errors_are_the_builds(small_project: Path, tmp_path: Path):
+    _override(small_project, "masthead.html", '<h1>{{ title }}</h1><img alt="" src="none.png">')
+    errors = _errors(small_project, tmp_path)
+    assert any(e.startswith("card/card.en.pdf: WeasyPrint: Failed to load image at ")
+               for e in errors), errors
+
+
+def test_type_too_small_to_read_is_caught_by_preflight(small_project: Path, tmp_path: Path):
+    _with_css(small_project, ".source-list { font-size: 4pt; }")
+    assert _errors(small_project, tmp_path) == [
+        "card/card.en.pdf: preflight: type as small as 4.0 pt (at least 5 pt)"]
+
+
+def test_an_image_below_200_dpi_is_caught_by_preflight(small_project: Path, tmp_path: Path):
+    from PIL import Image
+
+    Image.new("L", (40, 40), 128).save(small_project / "grey.png")
+    _override(small_project, "masthead.html",
+              f'<h1>{{{{ title }}}}</h1><img alt="grey" style="width: 30mm" '
+              f'src="{(small_project / "grey.png").as_uri()}">')
+    assert _errors(small_project, tmp_path) == [
+        "card/card.en.pdf: preflight: an image prints at 34 dpi (at least 200)"]
+
+
+def test_print_and_grey_rules_fire_on_a_file_that_breaks_them(small_project: Path,
+                                                               tmp_path: Path):
+    """The screen PDF is everything the print shop's must not be: RGB, no output intent,
+    no trim or bleed box; and it is in colour, which the grey sheets must not be."""
+    from leafletgen.preflight import preflight
+
+    _with_css(small_project, ".question { color: #c00; }")
+    result = build(BuildOptions(small_project, tmp_path / "out", languages=("en",)))
+    screen = result.outputs[0].path.read_bytes()
+    assert preflight(screen, "screen", [])["problems"] == []
+    assert preflight(screen, "print", [])["problems"] == [
+        "no PDF/X output intent with a CMYK profile", "colours outside CMYK: rgb",
+        "no TrimBox and BleedBox"]
+    assert preflight(screen, "office-grey", [])["problems"] == ["colours outside grey: cmyk, rgb"]
+
+
+def test_a_font_not_embedded_is_caught_by_preflight(tmp_path: Path):
+    import io
+
+    import pikepdf
+
+    from leafletgen.preflight import preflight
+
+    pdf = pikepdf.new()
+    font = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font,
+                                                Subtype=pikepdf.Name.Type1,
+                                                BaseFont=pikepdf.Name.Helvetica))
+    page = pdf.add_blank_page(page_size=(200, 200))
+    page.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
+    page.Contents = pdf.make_stream(b"BT /F1 12 Tf 20 100 Td (Call us) Tj ET")
+    data = io.BytesIO()
+    pdf.save(data)
+    assert preflight(data.getvalue(), "screen", [])["problems"] == [
+        "fonts not embedded: Helvetica"]
+
+
+def test_every_bundled_hotline_is_read_from_the_pixels(bundled_build: Path):
+    """Each page's hotline, found by a reader of our own in the text layer, was also read
+    back from the pixels, as the hotline, in ink."""
+    import json
+
+    from conftest import page_texts
+
+    manifest = json.loads((bundled_build / "manifest.json").read_text(encoding="utf-8"))
+    screens = [r for r in manifest["outputs"] if r["kind"] == "screen"]
+    assert len(screens) == 26
+    for record in screens:
+        texts = page_texts(bundled_build / record["path"])
+        # A right-to-left line's text layer may hold the number's groups in any order.
+        pages_with_number = {page for page, text in enumerate(texts, start=1)
+                             if any(sorted(run.replace(" ", "")) == sorted(HOTLINE)
+                                    for run in re.findall(r"[+\d][+\d ]*", text))}
+        read = record["hotline_on_paper"]
+        assert pages_with_number and {r["page"] for r in read} >= pages_with_number, record["path"]
+        assert all(r["read"] == HOTLINE and r["contrast"] > 200 for r in read), record["path"]
