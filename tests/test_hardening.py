@@ -141,7 +141,7 @@ CATALOGUE = [
     ("QR target too long", replace("sources.yaml", SOURCE_URL,
                                    "url: https://e-seimas.lrs.lt/" + "a" * 400),
      "small/sources.yaml:5: code.url: too long for a printed QR code: its code would be "
-     "35.6 mm wide, and 30 mm is the most a leaflet prints"),
+     "47.2 mm wide, and 30 mm is the most a leaflet prints"),
     ("right-to-left override", replace("text/en.yaml", ANSWER,
                                        'answer: "No, under Article \\u202E291 part 2."'),
      "small/text/en.yaml:19: entries.legal.answer: contains a direction control (U+202E, "
