@@ -65,6 +65,8 @@ def preflight_problems(report: dict, kind: str) -> list[str]:
     if report["lowest_image_dpi"] is not None and report["lowest_image_dpi"] < MIN_IMAGE_DPI:
         problems.append(f"an image prints at {report['lowest_image_dpi']} dpi (at least "
                         f"{MIN_IMAGE_DPI})")
+    if report["pdf_variant"] == "PDF/UA-1" and not report["tagged"]:
+        problems.append("claims PDF/UA but has no structure tree")
     if kind == "print":
         intent = report["output_intent"]
         if not intent or intent["subtype"] != "GTS_PDFX" or intent["components"] != 4:
@@ -187,7 +189,7 @@ def _variant(pdf: pikepdf.Pdf) -> str | None:
     xmp = pdf.Root.Metadata.read_bytes()
     if b"PDF/X-4" in xmp:
         return "PDF/X-4"
-    if b"pdfuaid:part" in xmp or b"pdfuaid" in xmp:
+    if b"pdfuaid:part" in xmp:  # the claim itself, not the namespace's declaration
         return "PDF/UA-1"
     return None
 

@@ -35,6 +35,8 @@ def finish(rendered: RenderedDocument) -> bytes:
         if target:
             convert(pdf, target)
         _stable_document_id(pdf, f"{kind}\0{composed.html}".encode())
+        if kind != "print":
+            _drop_ua_claim(pdf)
 
     if kind == "print":
         sheets = print_sheets(page_format, rendered.page_count, composed.rtl, composed.bleed_mm)
@@ -54,5 +56,19 @@ def _stable_document_id(pdf: pikepdf.Pdf, content: bytes) -> None:
     xmp = metadata.read_bytes()
     stable = uuid.UUID(bytes=hashlib.sha256(content).digest()[:16])
     fixed = re.sub(rb"xmp\.did:[0-9a-fA-F-]{36}", b"xmp.did:" + str(stable).encode(), xmp)
+    if fixed != xmp:
+        metadata.write(fixed)
+
+
+def _drop_ua_claim(pdf: pikepdf.Pdf) -> None:
+    """Office sheets are pages placed as forms, with no structure tree of their own: they
+    must not claim PDF/UA, which the screen PDF made from the same render does."""
+    if "/Metadata" not in pdf.Root:
+        return
+    metadata = pdf.Root.Metadata
+    xmp = metadata.read_bytes()
+    fixed = re.sub(rb'<rdf:Description rdf:about="" pdfuaid:part="\d+"/>', b"", xmp)
+    fixed = re.sub(rb"<pdfuaid:part>\d+</pdfuaid:part>", b"", fixed)
+    fixed = fixed.replace(b' xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/"', b"")
     if fixed != xmp:
         metadata.write(fixed)

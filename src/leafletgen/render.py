@@ -18,6 +18,7 @@ from urllib.parse import unquote, urlsplit
 from .compose import ComposedDocument
 from .options import DEFAULT_TIME_LIMIT
 from .resources import print_profile
+from .tagging import declare_languages, furniture_as_artifacts
 from .timing import time_limit
 
 MAX_RESOURCE_BYTES = 50_000_000  # a font or image a leaflet uses is far smaller
@@ -69,6 +70,9 @@ class Renderer:
         from weasyprint.text.fonts import FontConfiguration
 
         self._weasyprint = weasyprint
+        from weasyprint.pdf import tags
+
+        declare_languages(tags)  # PDF/UA: a language change is declared where it happens
         self._allowed_roots = tuple(root.resolve() for root in allowed_roots)
         self._font_config = FontConfiguration()
         # The last few renders: a leaflet's office sheets are made from the very PDF its
@@ -125,6 +129,8 @@ class Renderer:
                 identifier = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
                 pdf = document.write_pdf(pdf_identifier=identifier, pdf_tags=True,
                                          pdf_variant=variant)
+                if variant == "pdf/ua-1":
+                    pdf = furniture_as_artifacts(pdf)
         finally:
             logger.removeHandler(capture)
         log = [LogRecord("error", f"refused to fetch {url}: {why}") for url, why in fetcher.refused]

@@ -1,0 +1,97 @@
+"""PDF/UA as claimed: page furniture is an artifact or reachable structure, a language
+change is declared where it happens, and no file claims PDF/UA without a structure tree."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pikepdf
+
+from leafletgen.preflight import preflight
+
+
+def _structure(pdf: pikepdf.Pdf) -> tuple[set, list]:
+    """(every structure element reachable from the root, [(element, its /Lang)])."""
+    reachable, languages = set(), []
+    stack = [pdf.Root.StructTreeRoot.get("/K")]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, pikepdf.Array):
+            stack.extend(item)
+        elif isinstance(item, pikepdf.Dictionary) and item.get("/Type") == "/StructElem" \
+                and item.objgen not in reachable:
+            reachable.add(item.objgen)
+            if "/Lang" in item:
+                languages.append((item, str(item.Lang)))
+            stack.append(item.get("/K"))
+    return reachable, languages
+
+
+def unreachable_marked_content(path: Path) -> tuple[int, int]:
+    """(marked-content items whose structure element no /K reaches, artifacts)."""
+    with pikepdf.open(path) as pdf:
+        reachable, _ = _structure(pdf)
+        nums = pdf.Root.StructTreeRoot.ParentTree.Nums
+        parents = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+        lost = artifacts = 0
+        for index, page in enumerate(pdf.pages):
+            per_mcid = parents[int(page.obj.get("/StructParents", index))]
+            for instruction in pikepdf.parse_content_stream(page):
+                if str(instruction.operator) != "BDC":
+                    continue
+                tag, properties = instruction.operands
+                if tag == "/Artifact":
+                    artifacts += 1
+                    continue
+                element = per_mcid[int(properties.MCID)]
+                lost += not isinstance(element, pikepdf.Dictionary) \
+                    or element.objgen not in reachable
+        return lost, artifacts
+
+
+def _outputs(build: Path, kind: str) -> list[dict]:
+    manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
+    return [record for record in manifest["outputs"] if record["kind"] == kind]
+
+
+def test_page_furniture_is_reachable_or_an_artifact(bundled_build: Path):
+    screens = _outputs(bundled_build, "screen")
+    assert len(screens) == 26
+    counts = {r["path"]: unreachable_marked_content(bundled_build / r["path"]) for r in screens}
+    assert {path: lost for path, (lost, _) in counts.items() if lost} == {}
+    # Footers and page numbers are there, as artifacts: two or more on every page.
+    assert all(artifacts >= 2 for _, artifacts in counts.values())
+
+
+def test_the_lithuanian_half_of_each_card_declares_its_language(bundled_build: Path):
+    cards = [r for r in _outputs(bundled_build, "screen") if r["leaflet"] == "pocket-card"]
+    assert len(cards) == 8
+    for record in cards:
+        with pikepdf.open(bundled_build / record["path"]) as pdf:
+            _, languages = _structure(pdf)
+            assert str(pdf.Root.Lang) == record["language"]
+            assert [lang for _, lang in languages] == ["lt"], record["path"]
+            [(element, _)] = languages
+            assert element.S == "/Sect"  # the card's Lithuanian side, whole
+
+
+def test_office_sheets_claim_no_pdf_ua(bundled_build: Path):
+    sheets = _outputs(bundled_build, "office") + _outputs(bundled_build, "office-grey")
+    assert len(sheets) == 18
+    for record in sheets:
+        with pikepdf.open(bundled_build / record["path"]) as pdf:
+            assert "/StructTreeRoot" not in pdf.Root
+            assert b"pdfuaid:part" not in pdf.Root.Metadata.read_bytes(), record["path"]
+        assert record["preflight"]["pdf_variant"] is None
+
+
+def test_a_pdf_ua_claim_without_a_structure_tree_is_caught(bundled_build: Path):
+    record = _outputs(bundled_build, "screen")[0]
+    with pikepdf.open(bundled_build / record["path"]) as pdf:
+        del pdf.Root.StructTreeRoot
+        untagged = io.BytesIO()
+        pdf.save(untagged)
+    assert "claims PDF/UA but has no structure tree" in preflight(
+        untagged.getvalue(), "screen", [])["problems"]
