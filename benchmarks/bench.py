@@ -210,6 +210,54 @@ def warm_small_leaflet(runs: int = 20) -> float:
         return (time.perf_counter() - started) / runs
 
 
+def paper_check_cost() -> tuple[float, float, int, int]:
+    """The pixel check of the hotline over the bundled screen documents, on their renders:
+    (seconds per page, its share of the render, places read, pages)."""
+    import pypdfium2
+
+    from leafletgen.build import check, resource_roots
+    from leafletgen.compose import compose, make_environment
+    from leafletgen.fonts import IsolatedFontconfig
+    from leafletgen.paper import PaperReader
+    from leafletgen.render import Renderer
+    from leafletgen.verify import _hotline_runs, _read_hotlines, _read_page
+
+    project, fonts = check(BUNDLED)
+    environment = make_environment(project)
+    documents = [compose(project, leaflet, code, environment)
+                 for leaflet in project.leaflets.values() for code in leaflet.languages]
+    reading = rendering = 0.0
+    places = pages = 0
+    with IsolatedFontconfig(fonts.folders):
+        renderer, reader = Renderer(resource_roots(project)), PaperReader()
+        for document in documents:
+            started = time.perf_counter()
+            rendered = renderer.render(document)
+            rendering += time.perf_counter() - started
+            pdf = pypdfium2.PdfDocument(rendered.pdf)
+            runs = _hotline_runs([_read_page(page) for page in pdf], document.hotline)
+            started = time.perf_counter()
+            places += len(_read_hotlines(pdf, runs, reader))
+            reading += time.perf_counter() - started
+            pages += len(pdf)
+            pdf.close()
+    return reading / pages, reading / rendering, places, pages
+
+
+def qr_survival_rows(output_dir: Path) -> list[tuple]:
+    """The QR survival table of a build (benchmarks/qr_survival.py) as benchmark rows."""
+    import shutil as _shutil
+
+    if _shutil.which("zbarimg") is None:
+        return [("bundled", "QR survival", float("nan"), "skipped: needs zbarimg")]
+    sys.path.insert(0, str(Path(__file__).parent))
+    import qr_survival
+
+    return [("bundled", f"QR {decoder}, {condition}, {module} modules", float("nan"),
+             f"{decoded} of {total} decode")
+            for decoder, condition, module, decoded, total in qr_survival.table(output_dir)]
+
+
 def edit_one_entry(project: Path, code: str) -> None:
     path = project / "text" / f"{code}.yaml"
     text = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -230,7 +278,7 @@ def measure(name: str, project: Path, work: Path, jobs: int, skip_naive: bool) -
     assert stdout.startswith("up to date"), stdout
     # Every output kind of every leaflet (the bundled project only: the large one would
     # make 640 PDFs).
-    every, kinds = float("nan"), {}
+    every, kinds, survival = float("nan"), {}, []
     if name == "bundled":
         all_out = work / f"{name}-all"
         every, _, _ = build_with_memory(project, all_out, jobs, ("screen", "print", "office",
@@ -238,6 +286,7 @@ def measure(name: str, project: Path, work: Path, jobs: int, skip_naive: bool) -
         manifest = json.loads((all_out / "manifest.json").read_text(encoding="utf-8"))
         for record in manifest["outputs"]:
             kinds.setdefault(record["kind"], []).append(record["bytes"])
+        survival = qr_survival_rows(all_out)
     sizes = ", ".join(f"{kind} {sum(b) / len(b) / 1024:.0f} KiB" for kind, b in kinds.items())
     edit_one_entry(project, "fr" if (project / "text" / "fr.yaml").exists() else "de")
     edited, stdout, _ = leafletgen("build", "-p", project, "-o", out, "--for", "screen")
@@ -266,6 +315,7 @@ def measure(name: str, project: Path, work: Path, jobs: int, skip_naive: bool) -
          f"ours ({jobs} workers) is {naive / many:.1f}x faster" if naive == naive else "skipped"),
         (name, "peak memory: main process / per worker", float("nan"),
          f"{own_many / 1024:.0f} MB / {worker_peak / 1024:.0f} MB"),
+        *survival,
     ]
     return rows
 
@@ -291,6 +341,9 @@ def main() -> None:
                         options.skip_naive)
     rows.append(("bundled", "A6 pocket card (en): render + verify, warm worker",
                  warm_small_leaflet(), "per document"))
+    per_page, share, places, pages = paper_check_cost()
+    rows.append(("bundled", f"hotline read from pixels (OCR), {places} places on {pages} pages",
+                 per_page, f"per page; {share * 100:.1f}% of rendering those pages"))
     typst_seconds, typst_name = typst_time(20)
     rows.append(("reference", f"one A5 leaflet in {typst_name}", typst_seconds,
                  "per document, warm, no QR or checks"))

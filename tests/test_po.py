@@ -131,3 +131,15 @@ def test_outdated_entries_export_fuzzy_and_clearing_fuzzy_confirms_them(run, pro
     code, stdout, _ = run("status", "-p", project, "--entries")
     assert "lt entry gone-to-germany: translation not reviewed" in stdout
     assert "lt entry gone-to-germany: source text changed" not in stdout
+
+
+def test_a_catalogue_that_is_a_fifo_is_refused_without_waiting(run, project: Path,
+                                                                tmp_path: Path):
+    import os
+
+    os.mkfifo(tmp_path / "lt.po")
+    before = (project / "text" / "lt.yaml").read_bytes()
+    code, _, stderr = run("po", "import", "-p", project, tmp_path / "lt.po")
+    assert code == 1
+    assert "lt.po: is not a regular file (a named pipe); only ordinary files are read" in stderr
+    assert (project / "text" / "lt.yaml").read_bytes() == before

@@ -248,3 +248,84 @@ def test_every_bundled_hotline_is_read_from_the_pixels(bundled_build: Path):
         read = record["hotline_on_paper"]
         assert pages_with_number and {r["page"] for r in read} >= pages_with_number, record["path"]
         assert all(r["read"] == HOTLINE and r["contrast"] > 200 for r in read), record["path"]
+
+
+TAMIL = """language:
+  name: தமிழ்
+status: unreviewed
+labels:
+  hotline_heading: உதவி எண்
+  hotline_qr_caption: அழைக்க
+  hotline_qr_alt: உதவி எண் குறியீடு
+  sources_heading: ஆதாரங்கள்
+  source_qr_alt: ஆதாரம் குறியீடு
+  website_label: மேலும்
+  draft_mark: வரைவு
+leaflets:
+  card:
+    title: ஔடதம் ஃ
+    sections:
+      main: கேள்விகள்
+entries:
+  legal:
+    translated_from: b2ae4ce1436a
+    question: எல்லையைக் கடப்பது குற்றமா?
+    answer: இல்லை, 291 பிரிவு 2.
+  help:
+    translated_from: b8e9ab8d3e90
+    question: நான் உதவலாமா?
+    answer: ஆம்.
+"""
+
+
+def test_a_letter_of_a_reordering_script_that_is_not_drawn_is_caught(small_project: Path,
+                                                                      tmp_path: Path):
+    """Tamil's text layer cannot be read back as written (its glyphs are stored out of
+    reading order), so there the check is that every letter is drawn by some font."""
+    (small_project / "text" / "ta.yaml").write_text(TAMIL, encoding="utf-8")
+    edit(small_project / "project.yaml", "languages: [en, lt]", "languages: [en, lt, ta]")
+    build(BuildOptions(small_project, tmp_path / "control", languages=("ta",)))  # it builds
+    _with_css(small_project, "h1 { display: none; }")
+    # ஔ is ஒ and ௗ decomposed; ஒ and ஃ are in no other text of the card.
+    assert _errors(small_project, tmp_path, languages=("ta",)) == [
+        "card/card.ta.pdf: text 'ஔடதம் ஃ' is not drawn in the PDF: 'ஃஒ' missing"]
+
+
+PERSIAN = """language:
+  name: فارسی
+status: unreviewed
+labels:
+  hotline_heading: خط تلفن Sienos Grupė
+  hotline_qr_caption: برای تماس اسکن کنید
+  hotline_qr_alt: کد QR برای تماس
+  sources_heading: منابع
+  source_qr_alt: کد QR منبع
+  website_label: پاسخ‌های بیشتر
+  draft_mark: پیش‌نویس
+leaflets:
+  card:
+    title: کارت آزمایشی Sienos Grupė
+    sections:
+      main: پرسش‌ها
+entries:
+  legal:
+    translated_from: b2ae4ce1436a
+    question: آیا عبور از مرز برای درخواست پناهندگی جرم است؟
+    answer: نه، طبق ماده 291 بند 2.
+  help:
+    translated_from: b8e9ab8d3e90
+    question: آیا می‌توانم با Sienos Grupė کمک کنم؟
+    answer: بله.
+"""
+
+
+def test_right_to_left_text_is_checked_word_by_word(small_project: Path, tmp_path: Path):
+    """pdfium reorders a mixed right-to-left line by its own rules, so there each word must
+    be in the text layer (joiners and marks aside), not the line as written."""
+    (small_project / "text" / "fa.yaml").write_text(PERSIAN, encoding="utf-8")
+    edit(small_project / "project.yaml", "languages: [en, lt]", "languages: [en, lt, fa]")
+    build(BuildOptions(small_project, tmp_path / "control", languages=("fa",)))  # it builds
+    _override(small_project, "masthead.html", "<header></header>")
+    assert _errors(small_project, tmp_path, languages=("fa",)) == [
+        "card/card.fa.pdf: text 'کارت آزمایشی Sienos Grupė' is not in the PDF's text layer "
+        "as written"]

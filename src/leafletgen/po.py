@@ -24,6 +24,8 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 
 from . import __version__
 from .errors import ContentError, Problem, ProblemList
+from .files import read_content
+from .load import MAX_FILE_BYTES
 from .model import Project
 from .placeholders import placeholders
 from .translation import OUTDATED, entry_status, fingerprint, source_language
@@ -106,7 +108,8 @@ def import_po(project: Project, po_path: Path) -> ImportResult:
     file in one atomic write; on any problem raise ContentError and write nothing."""
     problems = ProblemList()
     try:
-        catalogue = polib.pofile(po_path.read_text(encoding="utf-8"))
+        # A translator's file, from anywhere: a FIFO or a device is refused, not waited on.
+        catalogue = polib.pofile(read_content(po_path, MAX_FILE_BYTES).decode("utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as error:
         problems.add(po_path, None, "", f"not a readable PO file: {error}")
         problems.raise_if_any()
@@ -153,7 +156,7 @@ def import_po(project: Project, po_path: Path) -> ImportResult:
     problems.raise_if_any()
 
     yaml = _yaml()
-    data = yaml.load(language.file.read_text(encoding="utf-8"))  # validated moments ago
+    data = yaml.load(read_content(language.file, MAX_FILE_BYTES).decode("utf-8-sig"))
     file_reviewed = data.get("status") == "reviewed"
     for key, text in updates.items():
         *parents, last = key.split(".")
