@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .compose import ComposedDocument
+from .files import RefusedFile, read_limited
 from .options import DEFAULT_TIME_LIMIT
 from .resources import print_profile
 from .tagging import declare_languages, furniture_as_artifacts
@@ -204,10 +205,13 @@ def _ProjectFetcher(weasyprint, allowed_roots: tuple[Path, ...]):
                 return self._refuse(url, "not a regular file")
             if info.st_size > MAX_RESOURCE_BYTES:
                 return self._refuse(url, f"larger than {MAX_RESOURCE_BYTES // 1_000_000} MB")
+            try:  # decided again on the open file: it may have been swapped meanwhile
+                data = read_limited(real, MAX_RESOURCE_BYTES, allowed_roots)
+            except RefusedFile as refused:
+                return self._refuse(url, refused.reason)
             content_type = mimetypes.guess_type(real.name)[0] or "application/octet-stream"
             self.served.append(real)
-            return weasyprint.urls.URLFetcherResponse(
-                url, real.read_bytes(), {"Content-Type": content_type})
+            return weasyprint.urls.URLFetcherResponse(url, data, {"Content-Type": content_type})
 
         def _refuse(self, url: str, why: str):
             self.refused.append((url, why))

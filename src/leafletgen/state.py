@@ -25,6 +25,7 @@ from importlib import metadata
 from pathlib import Path
 
 from . import __version__
+from .files import RefusedFile, read_limited
 from .options import BuildOptions
 
 STATE_NAME = ".leafletgen-state.json"
@@ -67,7 +68,10 @@ def _entry_digest(path: Path) -> str:
         return f"special {stat.S_IFMT(info.st_mode)}"
     if info.st_size > _LARGEST_HASHED:  # too big to read every build: size and time say it
         return f"large {info.st_size} {info.st_mtime_ns}"
-    return file_digest(path)
+    try:  # opened without blocking: it may have become a FIFO since the stat
+        return hashlib.sha256(read_limited(path, _LARGEST_HASHED)).hexdigest()
+    except RefusedFile:
+        return "unreadable"
 
 
 def tool_versions() -> str:
