@@ -217,16 +217,21 @@ def test_a_font_not_embedded_is_caught_by_preflight(tmp_path: Path):
     from leafletgen.preflight import preflight
 
     pdf = pikepdf.new()
-    font = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font,
-                                                Subtype=pikepdf.Name.Type1,
-                                                BaseFont=pikepdf.Name.Helvetica))
+    # A standard font, with no descriptor; and a TrueType font whose descriptor has no file.
+    standard = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font,
+                                                    Subtype=pikepdf.Name.Type1,
+                                                    BaseFont=pikepdf.Name.Helvetica))
+    described = pdf.make_indirect(pikepdf.Dictionary(
+        Type=pikepdf.Name.Font, Subtype=pikepdf.Name.TrueType, BaseFont=pikepdf.Name.Arial,
+        FontDescriptor=pikepdf.Dictionary(Type=pikepdf.Name.FontDescriptor,
+                                          FontName=pikepdf.Name.Arial, Flags=32)))
     page = pdf.add_blank_page(page_size=(200, 200))
-    page.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
-    page.Contents = pdf.make_stream(b"BT /F1 12 Tf 20 100 Td (Call us) Tj ET")
+    page.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=standard, F2=described))
+    page.Contents = pdf.make_stream(b"BT /F1 12 Tf 20 100 Td (Call) Tj /F2 12 Tf (us) Tj ET")
     data = io.BytesIO()
     pdf.save(data)
     assert preflight(data.getvalue(), "screen", [])["problems"] == [
-        "fonts not embedded: Helvetica"]
+        "fonts not embedded: Arial, Helvetica"]
 
 
 def test_every_bundled_hotline_is_read_from_the_pixels(bundled_build: Path):
@@ -329,3 +334,21 @@ def test_right_to_left_text_is_checked_word_by_word(small_project: Path, tmp_pat
     assert _errors(small_project, tmp_path, languages=("fa",)) == [
         "card/card.fa.pdf: text 'کارت آزمایشی Sienos Grupė' is not in the PDF's text layer "
         "as written"]
+
+
+def test_a_font_from_outside_the_fonts_folders_is_caught(small_project: Path, tmp_path: Path):
+    """fontconfig sees only the fonts folders, but a stylesheet can load a font file from
+    elsewhere in the project with @font-face: it is not one the project checked."""
+    (small_project / "elsewhere").mkdir()
+    font = TTFont(REPO / "fonts" / "NotoSans-Regular.ttf")
+    for record in font["name"].names:
+        if record.nameID in (1, 4, 6, 16):
+            record.string = "StraySans"
+    font.save(small_project / "elsewhere" / "StraySans.ttf")
+    url = (small_project / "elsewhere" / "StraySans.ttf").as_uri()
+    _with_css(small_project, f"@font-face {{ font-family: Stray; src: url({url}); }}\n"
+                             "h1 { font-family: Stray; }")
+    errors = _errors(small_project, tmp_path)
+    assert any(e.startswith("card/card.en.pdf: the PDF uses font ") and e.endswith(
+        "which is not one of the project's: a character fell back to a system font")
+        for e in errors), errors

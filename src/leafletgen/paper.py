@@ -47,11 +47,7 @@ class PaperReading:
     """What the pixels say in one box: the characters read, and the ink's contrast."""
 
     text: str
-    contrast: int
-
-    @property
-    def has_ink(self) -> bool:
-        return self.contrast >= MIN_CONTRAST
+    contrast: int  # 0-255; verification wants at least MIN_CONTRAST
 
 
 class MissingOcrData(Exception):
