@@ -20,7 +20,8 @@ class _Handler(BaseHTTPRequestHandler):
         if self.path == "/moved":
             self.send_response(301)
             self.send_header("Location", "/ok")
-        elif self.path in ("/ok", "/slow") or (self.path == "/no-head" and self.command == "GET"):
+        elif self.path in ("/ok", "/slow", "/%C5%A1altiniai?p=%C4%97") \
+                or (self.path == "/no-head" and self.command == "GET"):
             self.send_response(200)
         elif self.path == "/no-head":
             self.send_response(405)
@@ -66,3 +67,14 @@ def test_link_check_reports_dead_slow_and_moved_addresses(run, small_project: Pa
     code, stdout, stderr = run("check", "-p", small_project, "--links", "--timeout", "0.5")
     assert code == 0, stderr
     assert f"ok 200: {server}/no-head [source code]" in stdout
+
+
+def test_an_address_with_letters_outside_ascii_is_requested_as_a_phone_would(
+        run, small_project: Path, server: str):
+    """A phone percent-encodes the UTF-8 of a path that a QR code holds as text."""
+    sources = (small_project / "sources.yaml").read_text(encoding="utf-8")
+    url = sources.split("url: ")[1].split()[0]
+    edit(small_project / "sources.yaml", url, f"{server}/šaltiniai?p=ė")
+    _, stdout, stderr = run("check", "-p", small_project, "--links", "--timeout", "2")
+    assert "Traceback" not in stderr
+    assert f"ok 200: {server}/šaltiniai?p=ė [source code]" in stdout, stderr

@@ -319,7 +319,7 @@ entries:
     answer: نه، طبق ماده 291 بند 2.
   help:
     translated_from: b8e9ab8d3e90
-    question: آیا می‌توانم با Sienos Grupė کمک کنم؟
+    question: آیا می‌توانم با Sienos Grupė کُمَک کنم؟
     answer: بله.
 """
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import socket
 import urllib.error
+import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from . import __version__
 from .model import Project
+
+_URL_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
 
 
 @dataclass(frozen=True)
@@ -48,8 +51,11 @@ def printed_links(project: Project) -> dict[str, list[str]]:
 
 
 def _request(url: str, method: str, timeout: float):
-    request = urllib.request.Request(url, method=method, headers={
-        "User-Agent": f"leafletgen/{__version__} (link check)"})
+    # Letters outside ASCII in a path or query go as percent-encoded UTF-8, as a phone
+    # sends them (the host is plain ASCII: validation sees to that).
+    request = urllib.request.Request(
+        urllib.parse.quote(url, safe=_URL_SAFE), method=method,
+        headers={"User-Agent": f"leafletgen/{__version__} (link check)"})
     return urllib.request.urlopen(request, timeout=timeout)  # follows redirects
 
 
@@ -57,7 +63,9 @@ def check_link(url: str, used_by: tuple[str, ...], timeout: float) -> LinkResult
     for method in ("HEAD", "GET"):  # some servers refuse HEAD
         try:
             with _request(url, method, timeout) as response:
-                return LinkResult(url, used_by, response.status, response.geturl())
+                final = response.geturl()
+                unmoved = final == urllib.parse.quote(url, safe=_URL_SAFE)
+                return LinkResult(url, used_by, response.status, url if unmoved else final)
         except urllib.error.HTTPError as error:
             if method == "HEAD" and error.code in (403, 405, 501):
                 continue
