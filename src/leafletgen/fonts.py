@@ -151,8 +151,9 @@ class _NotAFont(Exception):
 
 
 def _read_font(path: Path, data: bytes) -> list[FontFile]:
-    """The faces of one font file, parsed whole now (fontTools parses lazily, and would
-    fail later, deep inside a render)."""
+    """The faces of one font file, checked now rather than deep inside a render: the
+    collection header, every table's extent, and the tables fontconfig and Pango read
+    first, decompiled (fontTools would otherwise parse them lazily, later)."""
     collection = data[:4] == b"ttcf"
     if collection:
         if len(data) < 12:
@@ -171,7 +172,7 @@ def _read_font(path: Path, data: bytes) -> list[FontFile]:
             codepoints = frozenset(face.getBestCmap() or {})
             if not codepoints:
                 raise _NotAFont("its character map is empty")
-            for table in _CHECKED_TABLES:  # the tables fontconfig and Pango read first
+            for table in _CHECKED_TABLES:
                 if table in face:
                     face[table]  # reading a table decompiles it
             for tag, entry in face.reader.tables.items():
