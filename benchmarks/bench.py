@@ -343,7 +343,8 @@ def main() -> None:
                  warm_small_leaflet(), "per document"))
     per_page, share, places, pages = paper_check_cost()
     rows.append(("bundled", f"hotline read from pixels (OCR), {places} places on {pages} pages",
-                 per_page, f"per page; {share * 100:.1f}% of rendering those pages"))
+                 per_page, f"{per_page * 1000:.1f} ms per page; {share * 100:.1f}% of "
+                 "rendering those pages"))
     typst_seconds, typst_name = typst_time(20)
     rows.append(("reference", f"one A5 leaflet in {typst_name}", typst_seconds,
                  "per document, warm, no QR or checks"))
