@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pikepdf
@@ -242,3 +243,23 @@ def test_without_a_hotline_qr_the_number_is_still_printed(small_project: Path, t
     pdf_path = tmp_path / "out" / "card" / "card.en.pdf"
     assert HOTLINE_PRINTED in pdf_text(pdf_path)
     assert not any(text.startswith("tel:") for _, text in decode_qr(pdf_path))
+
+
+def test_an_overflow_is_one_problem_for_all_outputs_of_a_leaflet(run, tmp_path: Path):
+    """Text that does not fit is reported once, not once per output kind, and not with
+    the complaints of a preflight that cannot apply to pages never imposed."""
+    project = tmp_path / "project"
+    shutil.copytree(BUNDLED, project)
+    text = (project / "text" / "en.yaml").read_text(encoding="utf-8")
+    start = text.index("answer: |\n", text.index("  met-people:")) + len("answer: |\n")
+    long = "      A long paragraph that does not fit on the page. " * 60 + "\n\n"
+    (project / "text" / "en.yaml").write_text(text[:start] + long + text[start:],
+                                              encoding="utf-8")
+    code, _, stderr = run("build", "-p", project, "-o", "out", "--lang", "en",
+                          "--leaflet", "village-handout")
+    assert code == 1
+    problems = [line for line in stderr.splitlines() if line.startswith("  ")]
+    assert len(problems) == 1, stderr
+    assert problems[0].startswith("  village-handout/village-handout.en.pdf (and 3 other "
+                                  "outputs of it): village-handout (en) does not fit: 3 pages")
+    assert "colours outside" not in stderr

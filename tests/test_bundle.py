@@ -20,7 +20,9 @@ def test_press_kit_has_every_pdf_a_first_page_png_and_a_true_manifest(run, tmp_p
     code, stdout, stderr = run("bundle", "-p", BUNDLED, "-o", "out", "--leaflet", "fact-sheet")
     assert code == 0, stderr
     path = tmp_path / "out" / "fact-sheet-press-kit.zip"
-    assert "packed 2 PDF(s)" in stdout
+    assert stdout.endswith("packed 2 PDF(s) into out/fact-sheet-press-kit.zip; 1 of them is a "
+                           "draft (marked DRAFT on every page: translations not reviewed); "
+                           "pack only reviewed languages with --lang, or check with --final\n")
     assert stat.S_IMODE(path.stat().st_mode) & 0o044  # readable by others, like any file
     with zipfile.ZipFile(path) as archive:
         names = sorted(archive.namelist())

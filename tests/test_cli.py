@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import decode_qr, edit, page_count
+import pytest
+
+from conftest import BUNDLED, decode_qr, edit, page_count
 
 
 def test_build_writes_the_documented_paths(run, small_project: Path, tmp_path: Path):
@@ -92,3 +94,23 @@ def test_preview_writes_a_png_of_every_page_beside_each_pdf(run, small_project: 
         # A5 is 148 x 210 mm: 291 x 413 pixels at 50 dpi.
         assert abs(image.width - 148 / 25.4 * 50) <= 1
         assert abs(image.height - 210 / 25.4 * 50) <= 1
+
+
+def test_check_counts_every_output_a_build_makes(run, bundled_build: Path):
+    code, stdout, _ = run("check", "-p", BUNDLED)
+    assert code == 0
+    written = len(json.loads((bundled_build / "manifest.json").read_text())["outputs"])
+    assert written == 58
+    assert stdout == f"ok: 6 leaflet(s), 10 language(s), {written} PDF(s) to build\n"
+
+
+def test_the_working_folder_is_the_project_when_it_holds_one(run, small_project: Path,
+                                                             monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.chdir(small_project)  # as a coordinator who opened a terminal there
+    code, stdout, stderr = run("check")
+    assert code == 0, stderr
+    assert stdout.startswith("ok: 1 leaflet(s), 2 language(s), 2 PDF(s) to build")
+    code, _, stderr = run("build")
+    assert code == 0, stderr
+    assert (small_project / "build" / "card" / "card.en.pdf").is_file()
+    assert run("build")[1].startswith("up to date")  # its own output is not an input

@@ -158,6 +158,9 @@ CATALOGUE = [
      "small/text/en.yaml:21: entries.help.question: contains a control character (U+0007"),
     ("replacement character", replace("text/en.yaml", QUESTION, 'question: "May I h\\uFFFDlp?"'),
      "small/text/en.yaml:21: entries.help.question: contains a replacement character"),
+    ("unquoted colon", replace("text/en.yaml", ANSWER, "answer: No: under Article 291 part 2."),
+     "small/text/en.yaml:19: YAML syntax error: mapping values are not allowed here (a text "
+     "with a colon and a space in it must be in quotes: answer: \"Note: like this\")"),
     ("line separator", replace("text/en.yaml", QUESTION, 'question: "May I\\u2028help?"'),
      "small/text/en.yaml:21: entries.help.question: contains a Unicode line or paragraph "
      "separator (U+2028, character 6): use a new line (or a blank line) instead"),

@@ -78,3 +78,15 @@ def test_an_address_with_letters_outside_ascii_is_requested_as_a_phone_would(
     _, stdout, stderr = run("check", "-p", small_project, "--links", "--timeout", "2")
     assert "Traceback" not in stderr
     assert f"ok 200: {server}/šaltiniai?p=ė [source code]" in stdout, stderr
+
+
+def test_a_machine_without_network_is_told_so(run, small_project: Path):
+    edit(small_project / "project.yaml", "website: https://example.org",
+         "website: https://no-such-host.invalid")
+    sources = (small_project / "sources.yaml").read_text(encoding="utf-8")
+    url = sources.split("url: ")[1].split()[0]
+    edit(small_project / "sources.yaml", url, "https://another-host.invalid/x")
+    code, _, stderr = run("check", "-p", small_project, "--links", "--timeout", "2")
+    assert code == 1
+    assert stderr.endswith("error: none of the 2 address(es) could be reached; is this "
+                           "computer offline? Connect it to the internet and check again\n")

@@ -45,3 +45,17 @@ def test_lint():
     done = subprocess.run([sys.executable, "-m", "ruff", "check", "src", "tests"], cwd=REPO,
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_readme_lists_every_bundled_leaflet():
+    import re
+
+    import yaml
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    leaflets = yaml.safe_load((REPO / "leaflets" / "project.yaml").read_text())["leaflets"]
+    table = readme.split(" leaflets:\n", 1)[1].split("\n\n", 1)[0]  # the table after it
+    listed = re.findall(r"^\| `([a-z0-9-]+)` \|", table, flags=re.M)
+    assert listed == list(leaflets)
+    words = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven"}
+    assert f"with {words[len(leaflets)]} leaflets:" in readme

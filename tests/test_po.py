@@ -48,7 +48,8 @@ def test_an_unedited_catalogue_changes_nothing(run, project: Path):
     export(run, project, "lt")
     code, stdout, stderr = run("po", "import", "-p", project, "lt.po")
     assert code == 0, stderr
-    assert "0 text(s) changed" in stdout
+    assert stdout == ("nothing to change: lt.po holds what project/text/lt.yaml already "
+                      "says\n")
     assert (project / "text" / "lt.yaml").read_bytes() == before
 
 
@@ -143,3 +144,35 @@ def test_a_catalogue_that_is_a_fifo_is_refused_without_waiting(run, project: Pat
     assert code == 1
     assert "lt.po: is not a regular file (a named pipe); only ordinary files are read" in stderr
     assert (project / "text" / "lt.yaml").read_bytes() == before
+
+
+def test_a_region_in_the_language_header_is_the_projects_language(run, project: Path):
+    """Poedit and Weblate write `Language: lt_LT`; the project's language is `lt`."""
+    catalogue = export(run, project, "lt")
+    catalogue.metadata["Language"] = "lt_LT"
+    message(catalogue, "entries.who-pays.question").msgstr = "Kas moka?"
+    catalogue.save()
+    code, stdout, stderr = run("po", "import", "-p", project, "lt.po")
+    assert code == 0, stderr
+    assert "1 text(s) changed (entries.who-pays.question)" in stdout
+    assert read_yaml(project / "text" / "lt.yaml")["entries"]["who-pays"]["question"] == \
+        "Kas moka?"
+
+
+def test_import_keeps_the_files_permissions_and_the_projects_own_templates(run, project: Path):
+    import os
+    import stat
+
+    # A leaflet whose template only the project has: the check after import must find it.
+    (project / "templates").mkdir()
+    shutil.copy(BUNDLED.parent / "templates" / "handout.html",
+                project / "templates" / "our-handout.html")
+    edit(project / "project.yaml", "template: handout.html", "template: our-handout.html")
+    path = project / "text" / "lt.yaml"
+    os.chmod(path, 0o640)
+    catalogue = export(run, project, "lt")
+    message(catalogue, "entries.who-pays.question").msgstr = "Kas moka?"
+    catalogue.save()
+    code, _, stderr = run("po", "import", "-p", project, "lt.po")
+    assert code == 0, stderr
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640

@@ -216,15 +216,22 @@ def _render_and_write(options: BuildOptions, project: Project, fonts: FontSet,
     else:
         result.subsetter = read_manifest(output_dir).get("subsetter", "")
 
-    failures = ProblemList()
+    # One line per problem of a leaflet in a language, however many of its outputs share
+    # it (an overflow is the same in the screen, print and office files).
+    failing: dict[tuple[str, str, str], list[str]] = {}
     for document in made:
-        if document.failure:
-            failures.add(None, None, document.composed.output_name, document.failure)
-            continue
-        verification = document.verification
-        failing = verification.errors + (verification.warnings if options.strict else [])
-        for finding in failing:
-            failures.add(None, None, document.composed.output_name, finding.message)
+        messages = [document.failure] if document.failure else [
+            finding.message for finding in document.verification.errors
+            + (document.verification.warnings if options.strict else [])]
+        for message in messages:
+            which = (document.composed.leaflet_id, document.composed.language, message)
+            failing.setdefault(which, []).append(document.composed.output_name)
+    failures = ProblemList()
+    for (_, _, message), outputs in failing.items():
+        names = list(dict.fromkeys(outputs))  # a message may repeat within one output
+        also = f" (and {len(names) - 1} other output{'s' if len(names) > 2 else ''} of it)" \
+            if len(names) > 1 else ""
+        failures.add(None, None, names[0] + also, message)
     if options.strict:  # a kept output's warnings fail a strict build as a new one's
         for name, record in kept.items():
             for warning in record["warnings"]:

@@ -31,9 +31,20 @@ if TYPE_CHECKING:
     from .build import BuildResult
     from .model import Project
 
+def _project_here(context: click.Context, parameter: click.Parameter, value: Path) -> Path:
+    """The default `leaflets/`, or the working folder when that is a project itself (a
+    coordinator who opened a terminal in the project folder)."""
+    source = context.get_parameter_source(parameter.name or "")
+    if source == click.core.ParameterSource.DEFAULT and not value.exists() \
+            and Path("project.yaml").is_file():
+        return Path(".")
+    return value
+
+
 PROJECT_OPTION = click.option(
     "--project", "-p", "project_dir", default="leaflets", show_default=True,
-    type=click.Path(file_okay=False, path_type=Path), help="The content project folder.",
+    type=click.Path(file_okay=False, path_type=Path), callback=_project_here,
+    help="The content project folder (the working folder if it holds project.yaml).",
 )
 
 
@@ -173,7 +184,11 @@ def bundle_command(options: BuildOptions) -> None:
     except OutputError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(1)
-    click.echo(f"packed {len(result.outputs)} PDF(s) into {display_path(path)}")
+    drafts = sum(bool(output.draft_reasons) for output in result.outputs)
+    click.echo(f"packed {len(result.outputs)} PDF(s) into {display_path(path)}"
+               + (f"; {drafts} of them {'is a draft' if drafts == 1 else 'are drafts'} "
+                  "(marked DRAFT on every page: translations not reviewed); pack only "
+                  "reviewed languages with --lang, or check with --final" if drafts else ""))
 
 
 def _run_build(options: BuildOptions, exit_on_error: bool = True) -> BuildResult | None:
@@ -226,14 +241,22 @@ def check_command(project_dir: Path, links: bool, timeout: float) -> None:
     project = _checked(project_dir)
     for warning in content_warnings(project):
         click.echo(f"warning: {warning}", err=True)
-    pairs = sum(len(leaflet.languages) for leaflet in project.leaflets.values())
+    outputs = sum(len(leaflet.languages) * len(leaflet.outputs)
+                  for leaflet in project.leaflets.values())
     click.echo(f"ok: {len(project.leaflets)} leaflet(s), {len(project.languages)} language(s), "
-               f"{pairs} PDF(s) to build")
+               f"{outputs} PDF(s) to build")
     if links:
         results = check_links(project, timeout)
         for result in results:
             click.echo(result.describe(), err=not result.ok)
         dead = [r for r in results if not r.ok]
+        if dead and all(r.status is None for r in results):
+            # Not one server answered, not even with an error: the machine is offline
+            # more likely than every site is dead.
+            click.echo(f"error: none of the {len(results)} address(es) could be reached; is "
+                       "this computer offline? Connect it to the internet and check again",
+                       err=True)
+            sys.exit(1)
         if dead:
             click.echo(f"error: {len(dead)} of {len(results)} address(es) do not answer",
                        err=True)
@@ -328,6 +351,10 @@ def po_import_command(project_dir: Path, catalogue: Path) -> None:
         result = import_po(project, catalogue)
     except ContentError as error:
         _fail(error)
+    if not result.changed and not result.confirmed:
+        click.echo(f"nothing to change: {display_path(catalogue)} holds what "
+                   f"{display_path(result.path)} already says")
+        return
     click.echo(f"updated {display_path(result.path)}: {len(result.changed)} text(s) changed"
                + (f" ({', '.join(result.changed)})" if result.changed else "")
                + (f"; confirmed current: {', '.join(result.confirmed)}"

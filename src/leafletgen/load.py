@@ -52,10 +52,11 @@ def dotted(key_path: KeyPath) -> str:
     )
 
 
-def load_yaml(path: Path, within: Iterable[Path] | None = None) -> YamlFile:
-    """Read one YAML file (a regular file inside one of the folders `within`); raise
-    ContentError listing every problem found in it."""
-    raw = read_content(path, MAX_FILE_BYTES, within)
+def load_yaml(path: Path, within: Iterable[Path] | None = None,
+              replacement: bytes | None = None) -> YamlFile:
+    """Read one YAML file (a regular file inside one of the folders `within`), or take
+    `replacement` as its new content; raise ContentError listing every problem in it."""
+    raw = read_content(path, MAX_FILE_BYTES, within) if replacement is None else replacement
     try:
         text = raw.decode("utf-8-sig")  # a byte-order mark from Windows editors is harmless
     except UnicodeDecodeError as error:
@@ -81,6 +82,9 @@ def load_yaml(path: Path, within: Iterable[Path] | None = None) -> YamlFile:
             if error.context:
                 message = f"{error.context}, {message}"
             hint = " (use spaces, not tabs, to indent)" if "'\\t'" in message else ""
+            if "mapping values are not allowed here" in message:
+                hint = (" (a text with a colon and a space in it must be in quotes: "
+                        "answer: \"Note: like this\")")
             raise ContentError(
                 Problem(path, line, "", f"YAML syntax error: {message}{hint}")
             ) from None

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
+import stat
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,11 +25,11 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 from . import __version__
 from .errors import ContentError, Problem, ProblemList
 from .files import read_content
-from .load import MAX_FILE_BYTES
+from .load import MAX_FILE_BYTES, load_yaml
 from .model import Project
 from .placeholders import placeholders
 from .translation import OUTDATED, entry_status, fingerprint, source_language
-from .validate import TEXT_DIR, load_project, validate
+from .validate import load_project, validate
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,7 @@ def import_po(project: Project, po_path: Path) -> ImportResult:
     except (OSError, UnicodeDecodeError, ValueError) as error:
         problems.add(po_path, None, "", f"not a readable PO file: {error}")
         problems.raise_if_any()
-    code = catalogue.metadata.get("Language", "").strip().replace("_", "-")
+    code = _project_language(project, catalogue.metadata.get("Language", ""))
     language = project.languages.get(code)
     if language is None or language.is_source:
         translations = [c for c, lang in project.languages.items() if not lang.is_source]
@@ -188,30 +188,44 @@ def import_po(project: Project, po_path: Path) -> ImportResult:
         if file_reviewed or node.get("status") == "reviewed":
             node["status"] = "unreviewed"  # new text: a reviewer must see it
 
-    buffer = io.StringIO()
-    yaml.dump(data, buffer)
-    _replace_checked(project, language.file, buffer.getvalue())
+    if updates or confirmed:  # an unchanged catalogue leaves the file as it is, byte for byte
+        buffer = io.StringIO()
+        yaml.dump(data, buffer)
+        _replace_checked(project, language.file, buffer.getvalue())
     return ImportResult(language.file, tuple(sorted(updates)), tuple(sorted(confirmed)))
 
 
+def _project_language(project: Project, header: str) -> str:
+    """The project's language a PO `Language:` header names. Poedit and Weblate write
+    `lt_LT` where the project has `lt`: a region the project does not have is dropped."""
+    code = header.strip().replace("_", "-")
+    if code not in project.languages and "-" in code:
+        base = code.split("-", 1)[0]
+        if base in project.languages:
+            return base
+    return code
+
+
 def _replace_checked(project: Project, path: Path, text: str) -> None:
-    """Validate the project with the new file in a scratch copy, then swap it in."""
-    with tempfile.TemporaryDirectory(prefix="leafletgen-import-") as scratch:
-        copy = Path(scratch) / "project"
-        shutil.copytree(project.root, copy, ignore=shutil.ignore_patterns(
-            "build", "templates", "fonts", ".*"))
-        (copy / TEXT_DIR / path.name).write_text(text, encoding="utf-8")
-        try:
-            validate(load_project(copy))
-        except ContentError as error:
-            # Point at the real file: the line numbers are those of the imported text.
-            raise ContentError([
-                Problem(path if problem.file and problem.file.name == path.name else problem.file,
-                        problem.line, problem.key, f"after import: {problem.message}")
-                for problem in error.problems]) from None
+    """Validate the project as it would be with the new file, then swap it in atomically,
+    keeping the file's permissions."""
+    loaded = load_project(project.root)
+    loaded.texts[path.stem] = load_yaml(path, replacement=text.encode("utf-8"))
+    try:
+        validate(loaded)
+    except ContentError as error:
+        raise ContentError([Problem(problem.file, problem.line, problem.key,
+                                    f"after import: {problem.message}")
+                            for problem in error.problems]) from None
+    mode = stat.S_IMODE(path.stat().st_mode)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(handle, "w", encoding="utf-8") as file:
-        file.write(text)
-        file.flush()
-        os.fsync(file.fileno())
-    os.replace(temporary, path)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.chmod(temporary, mode)  # mkstemp makes it 0600; the file was shared as it was
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -84,6 +84,9 @@ def verify(rendered: RenderedDocument, fonts: FontSet, reader: PaperReader,
         findings.append(Finding("error", f"has {rendered.page_count} pages where its format "
                                 f"has {composed.pages}: {short} page{'s' if short > 1 else ''} "
                                 "short"))
+    if rendered.page_count != composed.pages:
+        # Not imposed, not converted: what else a check would say of it is noise.
+        return Verification(tuple(findings), (), ())
 
     pdf = pypdfium2.PdfDocument(rendered.pdf)
     try:
