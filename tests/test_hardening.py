@@ -161,6 +161,9 @@ CATALOGUE = [
     ("unquoted colon", replace("text/en.yaml", ANSWER, "answer: No: under Article 291 part 2."),
      "small/text/en.yaml:19: YAML syntax error: mapping values are not allowed here (a text "
      "with a colon and a space in it must be in quotes: answer: \"Note: like this\")"),
+    ("review without a date", replace("text/lt.yaml", "status: unreviewed\n",
+                                      "status: reviewed\nreview:\n  by: Ona\n"),
+     "small/text/lt.yaml:4: review: missing key 'date'"),
     ("line separator", replace("text/en.yaml", QUESTION, 'question: "May I\\u2028help?"'),
      "small/text/en.yaml:21: entries.help.question: contains a Unicode line or paragraph "
      "separator (U+2028, character 6): use a new line (or a blank line) instead"),

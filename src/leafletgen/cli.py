@@ -332,8 +332,12 @@ def po_export_command(project_dir: Path, language: str, output: Path | None) -> 
     from .po import export_po
 
     project = _checked(project_dir)
-    if language not in project.languages or project.languages[language].is_source:
-        raise click.UsageError(f"{language!r} is not a translation in this project")
+    if language not in project.languages:
+        raise click.UsageError(f"{language!r} is not a language of this project yet; start "
+                               f"it with: leafletgen lang add {language}")
+    if project.languages[language].is_source:
+        raise click.UsageError(f"{language!r} is the source language, which is not "
+                               "translated; export one of the others")
     output = output or Path(f"{language}.po")
     output.write_text(export_po(project, language), encoding="utf-8")
     click.echo(f"wrote {display_path(output)}")
@@ -359,6 +363,60 @@ def po_import_command(project_dir: Path, catalogue: Path) -> None:
                + (f" ({', '.join(result.changed)})" if result.changed else "")
                + (f"; confirmed current: {', '.join(result.confirmed)}"
                   if result.confirmed else ""))
+
+
+@cli.group("lang")
+def lang_group() -> None:
+    """Start a translation into another language."""
+
+
+@lang_group.command("add")
+@PROJECT_OPTION
+@click.argument("code")
+@click.option("--from", "from_code", metavar="LANG",
+              help="Translate from this language instead of the source language.")
+def lang_add_command(project_dir: Path, code: str, from_code: str | None) -> None:
+    """Write text/CODE.yaml: every text to translate, with what it is translated from."""
+    from .language_files import add_language
+
+    project = _checked(project_dir)
+    try:
+        added = add_language(project, code, from_code)
+    except ContentError as error:
+        _fail(error)
+    click.echo(f"wrote {display_path(added.path)}: {added.name}, with its labels and titles "
+               f"to translate in place and {added.entries} entries to translate (commented "
+               "out until then)")
+    if added.made_in:
+        click.echo(f"made in {code} from the next build, as drafts: "
+                   f"{', '.join(added.made_in)}")
+    if added.not_made_in:
+        click.echo(f"not made in {code}: {', '.join(added.not_made_in)}; add {code} to "
+                   "their `languages:` in project.yaml to make them in it too")
+
+
+@cli.command("review")
+@PROJECT_OPTION
+@click.argument("language")
+@click.argument("entries", nargs=-1)
+@click.option("--by", "reviewer", required=True, metavar="NAME", help="Who reviewed it.")
+def review_command(project_dir: Path, language: str, entries: tuple[str, ...],
+                   reviewer: str) -> None:
+    """Mark a translation reviewed: the ENTRIES named, or the whole language file (its
+    labels, titles and every entry translated from the current source text)."""
+    from .language_files import review_language
+
+    project = _checked(project_dir)
+    try:
+        review = review_language(project, language, entries, reviewer, datetime.date.today())
+    except ContentError as error:
+        _fail(error)
+    what = "the labels and titles, and " if review.whole_file else ""
+    click.echo(f"reviewed by {reviewer.strip()} in {display_path(review.path)}: {what}"
+               f"{len(review.reviewed)} entr{'y' if len(review.reviewed) == 1 else 'ies'}"
+               + (f" ({', '.join(review.reviewed)})" if review.reviewed else ""))
+    for entry_id, why in review.left:
+        click.echo(f"not reviewed: entry {entry_id}: {why}", err=True)
 
 
 @cli.command("init")

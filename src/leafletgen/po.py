@@ -11,9 +11,6 @@ A catalogue with any problem changes nothing.
 from __future__ import annotations
 
 import io
-import os
-import stat
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,13 +20,13 @@ from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from . import __version__
-from .errors import ContentError, Problem, ProblemList
+from .errors import ProblemList
 from .files import read_content
-from .load import MAX_FILE_BYTES, load_yaml
+from .language_files import write_language_file
+from .load import MAX_FILE_BYTES
 from .model import Project
 from .placeholders import placeholders
 from .translation import OUTDATED, entry_status, fingerprint, source_language
-from .validate import load_project, validate
 
 
 @dataclass(frozen=True)
@@ -187,11 +184,12 @@ def import_po(project: Project, po_path: Path) -> ImportResult:
         node = data["entries"][entry_id]
         if file_reviewed or node.get("status") == "reviewed":
             node["status"] = "unreviewed"  # new text: a reviewer must see it
+        node.pop("review", None)  # a review of the text it replaces
 
     if updates or confirmed:  # an unchanged catalogue leaves the file as it is, byte for byte
         buffer = io.StringIO()
         yaml.dump(data, buffer)
-        _replace_checked(project, language.file, buffer.getvalue())
+        write_language_file(project, language.file, buffer.getvalue())
     return ImportResult(language.file, tuple(sorted(updates)), tuple(sorted(confirmed)))
 
 
@@ -204,28 +202,3 @@ def _project_language(project: Project, header: str) -> str:
         if base in project.languages:
             return base
     return code
-
-
-def _replace_checked(project: Project, path: Path, text: str) -> None:
-    """Validate the project as it would be with the new file, then swap it in atomically,
-    keeping the file's permissions."""
-    loaded = load_project(project.root)
-    loaded.texts[path.stem] = load_yaml(path, replacement=text.encode("utf-8"))
-    try:
-        validate(loaded)
-    except ContentError as error:
-        raise ContentError([Problem(problem.file, problem.line, problem.key,
-                                    f"after import: {problem.message}")
-                            for problem in error.problems]) from None
-    mode = stat.S_IMODE(path.stat().st_mode)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        os.chmod(temporary, mode)  # mkstemp makes it 0600; the file was shared as it was
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -486,8 +486,14 @@ def _language(
         check.error(file, (), f"the file name {file.path.name!r} names {unknown}")
         return None
     is_source = code == source_language
-    top = check.mapping(file, (), file.data, required=("language", "labels", "leaflets", "entries"),
-                        optional=("figures",) if is_source else ("figures", "status"))
+    # A translation may have no entries yet (`entries:` empty): they print in a fallback.
+    top = check.mapping(file, (), file.data,
+                        required=("language", "labels", "leaflets", "entries") if is_source
+                        else ("language", "labels", "leaflets"),
+                        optional=("figures",) if is_source
+                        else ("figures", "status", "review", "entries"))
+    if not is_source and "review" in top:
+        _review(check, file, ("review",), top["review"], with_source=False)
     if top is None:
         return None
 
@@ -549,9 +555,11 @@ def _language(
                         f"{ENTRIES_FILE})")
             continue
         raw = check.mapping(file, path, raw, required=("question", "answer"),
-                            optional=() if is_source else ("status", "translated_from"))
+                            optional=() if is_source else ("status", "translated_from", "review"))
         if raw is None:
             continue
+        if "review" in raw:
+            _review(check, file, (*path, "review"), raw["review"], with_source=True)
         question = check.text(file, (*path, "question"), raw.get("question"))
         answer = check.text(file, (*path, "answer"), raw.get("answer"))
         for problem in markup_problems(answer or ""):
@@ -581,6 +589,24 @@ def _language(
                         leaflets, texts, lines, script=language_script(code),
                         font_stack=families, font_stack_line=stack_line, fallback=fallback,
                         figures=figure_labels)
+
+
+def _review(check: _Checker, file: YamlFile, key_path: KeyPath, value: Any,
+            with_source: bool) -> None:
+    """Who reviewed a translation, and when (`leafletgen review` writes it); for an entry
+    also the fingerprint of the source text the translation was checked against."""
+    raw = check.mapping(file, key_path, value, required=("by", "date", *(
+        ("source",) if with_source else ())))
+    if raw is None:
+        return
+    check.text(file, (*key_path, "by"), raw.get("by"))
+    if "date" in raw:
+        check.date(file, (*key_path, "date"), raw["date"])
+    source = raw.get("source")
+    if with_source and source is not None and not (
+            isinstance(source, str) and re.fullmatch(r"[0-9a-f]{12}", source)):
+        check.error(file, (*key_path, "source"), "must be the 12-character fingerprint of the "
+                    "source text")
 
 
 def _status(check: _Checker, file: YamlFile, key_path: KeyPath, value: Any, default: bool) -> bool:
