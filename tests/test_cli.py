@@ -15,7 +15,7 @@ def test_build_writes_the_documented_paths(run, small_project: Path, tmp_path: P
     assert code == 0, stderr
     assert stdout.startswith("built 2 PDF(s) in ")
     assert "[1/2] card/card.en.pdf: 1 page(s)" in stderr  # progress
-    assert "draft: out/card/card.lt.pdf: lt: labels and titles: translation not reviewed" in stderr
+    assert "  lt  Lietuvių: 1 PDF(s); not reviewed: the labels and titles, 2 entries\n" in stderr
     assert sorted(p.relative_to(tmp_path / "out").as_posix()
                   for p in (tmp_path / "out").rglob("*")) == [
         ".leafletgen-state.json", "card", "card/card.en.pdf", "card/card.lt.pdf",

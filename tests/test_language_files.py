@@ -40,7 +40,7 @@ def test_a_new_language_builds_at_once_as_a_draft(run, project: Path):
     assert data["entries"] is None  # every entry is still to translate
     assert _status(run, project, "your-rights", "de")["entries"]["missing"] == 3
     code, _, stderr = run("build", "-p", project, "-o", "out", "--lang", "de",
-                          "--leaflet", "your-rights")
+                          "--leaflet", "your-rights", "-v")
     assert code == 0, stderr
     assert "de: entry asylum-right: not translated; printed in English (en)" in stderr
     english = read_yaml(BUNDLED / "text" / "en.yaml")["entries"]["asylum-right"]["question"]

@@ -66,13 +66,30 @@ def cli() -> None:
     """Build multilingual, verified, print-ready PDF leaflets from YAML content."""
 
 
+@dataclasses.dataclass(frozen=True)
+class _Console:
+    verbose: bool = False
+    as_json: bool = False
+
+
+_CONSOLE = "leafletgen.console"
+
+
+def _console() -> _Console:
+    context = click.get_current_context(silent=True)
+    return context.meta.get(_CONSOLE, _Console()) if context else _Console()
+
+
 def _build_options(command):
     """The options `build`, `preview` and `bundle` share, handed to the command as one
     BuildOptions (its own options follow as keyword arguments)."""
     @functools.wraps(command)
     def with_options(project_dir: Path, output_dir: Path, languages: tuple[str, ...],
                      leaflets: tuple[str, ...], strict: bool, final: bool, time_limit: float,
-                     jobs: int | None, force: bool, outputs: tuple[str, ...], **own):
+                     jobs: int | None, force: bool, outputs: tuple[str, ...], verbose: bool,
+                     as_json: bool, **own):
+        # How the build speaks changes nothing it makes: kept out of BuildOptions.
+        click.get_current_context().meta[_CONSOLE] = _Console(verbose, as_json)
         return command(BuildOptions(project_dir, output_dir, languages, leaflets, strict,
                                     final=final, time_limit=time_limit,
                                     jobs=jobs or default_jobs(), force=force,
@@ -101,6 +118,10 @@ def _build_options(command):
                      help="Render processes  [default: one per CPU]."),
         click.option("--force", is_flag=True,
                      help="Render everything, even outputs that are up to date."),
+        click.option("--verbose", "-v", is_flag=True,
+                     help="Say every line: each document, each draft, each warning."),
+        click.option("--json", "as_json", is_flag=True,
+                     help="Print the result as JSON on standard output, for scripts."),
     ]):
         with_options = option(with_options)
     return with_options
@@ -155,9 +176,22 @@ def _up_to_date(options: BuildOptions) -> bool:
     state = BuildState.read(options.output_dir)
     if not state.unchanged(input_fingerprint(options, builtin_folders())):
         return False
-    for message in state.messages:
-        click.echo(message, err=True)
     outputs = sum(name.endswith(".pdf") for name in state.data["files"])
+    if _console().as_json:
+        click.echo(json.dumps({"up_to_date": True, "pdfs": outputs,
+                               "output_dir": str(options.output_dir),
+                               "messages": state.messages}, ensure_ascii=False, indent=2))
+        return True
+    if _console().verbose:
+        for message in state.messages:
+            click.echo(message, err=True)
+    else:  # the last build's warnings, each once, and how many drafts it left
+        for message in dict.fromkeys(m for m in state.messages if m.startswith("warning:")):
+            click.echo(message, err=True)
+        drafts = sum(m.startswith("draft:") for m in state.messages)
+        if drafts:
+            click.echo(f"{drafts} of {outputs} PDF(s) are drafts (leafletgen status says why)",
+                       err=True)
     click.echo(f"up to date: {outputs} PDF(s) in {display_path(options.output_dir)}/, "
                "nothing changed since the last build")
     return True
@@ -193,10 +227,24 @@ def bundle_command(options: BuildOptions) -> None:
 
 def _run_build(options: BuildOptions, exit_on_error: bool = True) -> BuildResult | None:
     from .build import SelectionError, build, output_messages
+    from .console import Progress, summary
+
+    console = _console()
+    progress = Progress(every_line=console.verbose)
+    warnings: list[str] = []
+
+    def report(message: str) -> None:
+        if message.startswith("["):
+            progress(message)
+        elif console.verbose:
+            click.echo(message, err=True)
+        else:
+            warnings.append(message)  # said once, in the summary
 
     try:
-        result = build(options, report=lambda message: click.echo(message, err=True))
+        result = build(options, report=report)
     except ContentError as error:
+        progress.done()
         _report(error)
         if exit_on_error:
             sys.exit(1)
@@ -204,17 +252,32 @@ def _run_build(options: BuildOptions, exit_on_error: bool = True) -> BuildResult
     except SelectionError as error:
         raise click.UsageError(str(error)) from None
     except (OutputLocked, OutputError) as error:
+        progress.done()
         click.echo(f"error: {error}", err=True)
         if exit_on_error:
             sys.exit(1)
         return None
-    for message in output_messages(result):
-        click.echo(message, err=True)
-    drafts = sum(bool(o.draft_reasons) for o in result.outputs)
-    kept = len(result.outputs) - len(result.rendered)
-    click.echo(f"built {len(result.outputs)} PDF(s) in {result.seconds:.1f} s into "
-               f"{display_path(options.output_dir)}/ ({len(result.rendered)} rendered, "
-               f"{kept} up to date; {drafts} draft(s))")
+    progress.done()
+    if console.as_json:
+        click.echo(json.dumps({
+            "output_dir": str(options.output_dir), "seconds": round(result.seconds, 2),
+            "rendered": len(result.rendered), "warnings": warnings,
+            "outputs": [o.manifest_record(options.output_dir) for o in result.outputs],
+        }, ensure_ascii=False, indent=2))
+        return result
+    if console.verbose:
+        for message in output_messages(result):
+            click.echo(message, err=True)
+        drafts = sum(bool(o.draft_reasons) for o in result.outputs)
+        kept = len(result.outputs) - len(result.rendered)
+        click.echo(f"built {len(result.outputs)} PDF(s) in {result.seconds:.1f} s into "
+                   f"{display_path(options.output_dir)}/ ({len(result.rendered)} rendered, "
+                   f"{kept} up to date; {drafts} draft(s))")
+        return result
+    built, *rest = summary(result, warnings, display_path(options.output_dir))
+    for line in rest:
+        click.echo(line, err=True)
+    click.echo(built)
     return result
 
 

@@ -1,0 +1,128 @@
+"""What a build says to a person: progress while it renders, then a summary that fits on
+a screen: how many PDFs, the drafts grouped by language with their reason said once, the
+warnings each said once, and what to do next. `build -v` says every line instead."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from .build import BuildResult
+from .translation import blockers
+
+_KINDS = {"translation not reviewed": "not reviewed",
+          "source text changed since it was translated": "outdated",
+          "not translated": "not translated"}
+
+
+@dataclass
+class Progress:
+    """Progress lines of a build: on a terminal one line that updates itself; elsewhere (a
+    CI log, a pipe) the first document, every tenth and the last, so a log stays short."""
+
+    stream: TextIO = field(default_factory=lambda: sys.stderr)
+    every_line: bool = False  # -v: each document's line, as it comes
+    _shown: bool = False
+
+    def __call__(self, line: str) -> None:
+        index, total = _counts(line)
+        if self.every_line:
+            print(line, file=self.stream, flush=True)
+        elif self.stream.isatty():
+            name = line.split(":", 1)[0]
+            print(f"\r\033[K{name} ...", end="", file=self.stream, flush=True)
+            self._shown = True
+        elif index in (1, total) or index % 10 == 0:
+            print(line, file=self.stream, flush=True)
+
+    def done(self) -> None:
+        if self._shown:  # clear the updating line before the summary
+            print("\r\033[K", end="", file=self.stream, flush=True)
+            self._shown = False
+
+
+def _counts(line: str) -> tuple[int, int]:
+    """`[3/58] name: ...` -> (3, 58)."""
+    try:
+        index, total = line[1:line.index("]")].split("/")
+        return int(index), int(total)
+    except ValueError:
+        return 0, 0
+
+
+def summary(result: BuildResult, warnings: Iterable[str], output: str) -> list[str]:
+    """The lines a build ends with (see the module's docstring)."""
+    outputs = result.outputs
+    kept = len(outputs) - len(result.rendered)
+    lines = [f"built {len(outputs)} PDF(s) in {result.seconds:.1f} s into {output}/ "
+             f"({len(result.rendered)} rendered, {kept} up to date)"]
+    lines += draft_lines(result)
+    said = list(dict.fromkeys(warnings))
+    by_message: dict[str, int] = {}
+    for built in outputs:
+        for warning in built.warnings:
+            by_message[warning] = by_message.get(warning, 0) + 1
+    said += [f"warning: {message}" + (f" (in {count} PDFs)" if count > 1 else "")
+             for message, count in by_message.items()]
+    lines += said
+    lines += next_steps(result, said)
+    return lines
+
+
+def draft_lines(result: BuildResult) -> list[str]:
+    """The drafts, one line per language, with what keeps it from print said once."""
+    project = result.project
+    pdfs: dict[str, int] = {}
+    reasons: dict[str, dict[str, set[str | None]]] = {}
+    for built in result.outputs:
+        if not built.draft_reasons:
+            continue
+        found = blockers(project, project.leaflets[built.leaflet], built.language)
+        for code in dict.fromkeys(blocker.language for blocker in found):
+            pdfs[code] = pdfs.get(code, 0) + 1
+        for blocker in found:
+            kind = next((k for r, k in _KINDS.items() if blocker.reason.startswith(r)),
+                        blocker.reason)
+            reasons.setdefault(blocker.language, {}).setdefault(kind, set()).add(blocker.entry)
+    if not pdfs:
+        return []
+    drafts = sum(bool(built.draft_reasons) for built in result.outputs)
+    lines = [f"{drafts} of {len(result.outputs)} PDF(s) are drafts, marked DRAFT on every "
+             "page; by language:"]
+    width = max(len(code) for code in pdfs)
+    for code in sorted(pdfs, key=lambda c: (-pdfs[c], c)):
+        language = project.languages[code]
+        parts = []
+        for kind, entries in reasons[code].items():
+            named = sorted(entry for entry in entries if entry)
+            what = ", ".join((["the labels and titles"] if None in entries else [])
+                             + ([f"{len(named)} entr{'y' if len(named) == 1 else 'ies'}"]
+                                if named else []))
+            parts.append(f"{kind}: {what}" + (" (printed in a fallback language)"
+                                              if kind != "not reviewed" else ""))
+        lines.append(f"  {code:<{width}}  {language.name}: {pdfs[code]} PDF(s); "
+                     + "; ".join(parts))
+    return lines
+
+
+def next_steps(result: BuildResult, warnings: list[str]) -> list[str]:
+    """What to do next, in commands."""
+    kinds = set()
+    for built in result.outputs:
+        for reason in built.draft_reasons:
+            kinds.update(kind for r, kind in _KINDS.items() if r in reason)
+    steps = []
+    if "not reviewed" in kinds:
+        steps.append("next: a speaker of each language checks it, then: leafletgen review "
+                     "LANG --by NAME (leafletgen status --entries lists what is left)")
+    if kinds & {"not translated", "outdated"}:
+        steps.append("next: translate what is missing or changed: leafletgen po export LANG "
+                     "gives it to a translation tool")
+    if any("days old" in warning for warning in warnings):
+        steps.append("next: update the stale figures in statistics.yaml (value and as_of)")
+    if not steps:
+        steps.append("next: every PDF is final; send the .print.pdf files to the print shop, "
+                     "or pack a press kit with leafletgen bundle")
+    return steps

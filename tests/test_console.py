@@ -1,0 +1,49 @@
+"""What a build says: a short summary a person reads to the end, `-v` for every line,
+`--json` for scripts."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import BUNDLED
+
+
+def test_a_cold_build_of_the_bundled_project_fits_on_a_screen(run, tmp_path: Path):
+    code, stdout, stderr = run("build", "-p", BUNDLED, "-o", "out")
+    assert code == 0, stderr
+    lines = (stderr + stdout).splitlines()
+    assert len(lines) <= 30, "\n".join(lines)
+    progress = [line for line in lines if line.startswith("[")]
+    assert [line.split("]")[0] for line in progress] == [
+        "[1/58", "[10/58", "[20/58", "[30/58", "[40/58", "[50/58", "[58/58"]
+    assert "48 of 58 PDF(s) are drafts, marked DRAFT on every page; by language:" in lines
+    drafts = [line.split()[0] for line in lines if line.startswith("  ")]
+    assert sorted(drafts) == ["ar", "ckb", "fa", "fr", "lt", "pl", "ps", "ru", "ti"]
+    assert "  lt   Lietuvių: 33 PDF(s); not reviewed: the labels and titles, 10 entries" in lines
+    stale = [line for line in lines if "days old" in line]
+    assert len(stale) == len(set(stale)) == 4  # each stale figure once, not once per PDF
+    assert [line.split(":")[0] for line in lines if line.startswith("next:")] == ["next"] * 2
+    assert stdout == "built 58 PDF(s) in " + stdout.split(" in ", 1)[1]
+    assert stdout.rstrip().endswith("into out/ (58 rendered, 0 up to date)")
+
+
+def test_verbose_says_every_line(run, small_project: Path):
+    code, stdout, stderr = run("build", "-p", small_project, "-o", "out", "-v")
+    assert code == 0, stderr
+    assert "[1/2] card/card.en.pdf: 1 page(s)" in stderr
+    assert "[2/2] card/card.lt.pdf: 1 page(s)" in stderr
+    assert "draft: out/card/card.lt.pdf: lt: labels and titles: translation not reviewed" \
+        in stderr
+    assert stdout.rstrip().endswith("(2 rendered, 0 up to date; 1 draft(s))")
+
+
+def test_json_is_for_scripts(run, small_project: Path):
+    code, stdout, stderr = run("build", "-p", small_project, "-o", "out", "--json")
+    assert code == 0, stderr
+    result = json.loads(stdout)
+    assert [(o["language"], o["draft"]) for o in result["outputs"]] == [("en", False),
+                                                                        ("lt", True)]
+    assert result["rendered"] == 2
+    code, stdout, _ = run("build", "-p", small_project, "-o", "out", "--json")
+    assert json.loads(stdout)["up_to_date"] is True
