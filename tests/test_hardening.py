@@ -161,6 +161,8 @@ CATALOGUE = [
     ("unquoted colon", replace("text/en.yaml", ANSWER, "answer: No: under Article 291 part 2."),
      "small/text/en.yaml:19: YAML syntax error: mapping values are not allowed here (a text "
      "with a colon and a space in it must be in quotes: answer: \"Note: like this\")"),
+    ("a translation that is a list", write("text/lt.yaml", b"- a\n- b\n"),
+     "small/text/lt.yaml:1: must be a mapping of keys, not a list"),
     ("review without a date", replace("text/lt.yaml", "status: unreviewed\n",
                                       "status: reviewed\nreview:\n  by: Ona\n"),
      "small/text/lt.yaml:4: review: missing key 'date'"),

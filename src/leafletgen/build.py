@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .compose import ComposedDocument, compose, make_environment
@@ -34,6 +35,9 @@ from .timing import time_limit
 from .translation import final_problems
 from .validate import load_project, validate
 from .write import MANIFEST_NAME, OutputWriter, manifest_bytes, output_lock, read_manifest
+
+if TYPE_CHECKING:  # the workers module imports WeasyPrint's helpers lazily
+    from .workers import MadeDocument
 
 
 class SelectionError(Exception):
@@ -62,7 +66,8 @@ class BuiltOutput:
 
     @property
     def copyfitted(self) -> bool:
-        return None not in (self.body_pt, self.designed_pt) and self.body_pt < self.designed_pt
+        return self.body_pt is not None and self.designed_pt is not None \
+            and self.body_pt < self.designed_pt
 
     def manifest_record(self, output_dir: Path) -> dict:
         return {
@@ -199,16 +204,16 @@ def _render_and_write(options: BuildOptions, project: Project, fonts: FontSet,
             kept[document.output_name] = record
     to_render = [document for document in composed if document.output_name not in kept]
 
-    made = []
+    made: list[MadeDocument] = []
     if to_render:
         from .workers import make_all  # WeasyPrint is imported only when something renders
 
         with IsolatedFontconfig(fonts.folders):
             results = make_all(to_render, fonts, resource_roots(project), options.time_limit,
                                options.preview_dpi, options.jobs)
-            for index, document in enumerate(results, start=1):
-                made.append(document)
-                report(_progress(index, len(to_render), document))
+            for index, made_document in enumerate(results, start=1):
+                made.append(made_document)
+                report(_progress(index, len(to_render), made_document))
         result.subsetter = _subsetter()
         if result.subsetter != "harfbuzz":
             report("warning: libharfbuzz-subset0 is missing, so fonts are subset by the slow "
@@ -219,13 +224,14 @@ def _render_and_write(options: BuildOptions, project: Project, fonts: FontSet,
     # One line per problem of a leaflet in a language, however many of its outputs share
     # it (an overflow is the same in the screen, print and office files).
     failing: dict[tuple[str, str, str], list[str]] = {}
-    for document in made:
-        messages = [document.failure] if document.failure else [
-            finding.message for finding in document.verification.errors
-            + (document.verification.warnings if options.strict else [])]
+    for done in made:
+        verification = done.verification
+        messages = [done.failure] if done.failure or verification is None else [
+            finding.message for finding in verification.errors
+            + (verification.warnings if options.strict else [])]
         for message in messages:
-            which = (document.composed.leaflet_id, document.composed.language, message)
-            failing.setdefault(which, []).append(document.composed.output_name)
+            which = (done.composed.leaflet_id, done.composed.language, str(message))
+            failing.setdefault(which, []).append(done.composed.output_name)
     failures = ProblemList()
     for (_, _, message), outputs in failing.items():
         names = list(dict.fromkeys(outputs))  # a message may repeat within one output
@@ -248,6 +254,7 @@ def _render_and_write(options: BuildOptions, project: Project, fonts: FontSet,
                 continue
             made_document = made_by_name[name]
             rendered = made_document.rendered
+            assert rendered is not None  # a failed document stopped the build above
             path = writer.stage(name, made_document.pdf)
             files = {name: hashlib.sha256(made_document.pdf).hexdigest()}
             for page, png in enumerate(made_document.previews, start=1):
@@ -345,7 +352,7 @@ def _write_manifest(writer: OutputWriter, output_dir: Path, project: Project,
     order = {leaflet_id: index for index, leaflet_id in enumerate(project.leaflets)}
     kinds = {kind: index for index, kind in enumerate(OUTPUT_KINDS)}
     records.sort(key=lambda r: (order.get(r["leaflet"], len(order)), r["language"],
-                                kinds.get(r.get("kind"), len(kinds))))
+                                kinds.get(r.get("kind") or "", len(kinds))))
     manifest = {
         "tool": f"leafletgen {__version__}",
         "project": project.organisation.name,

@@ -8,6 +8,7 @@ import hashlib
 import io
 import json
 import zipfile
+from typing import Any
 
 from . import __version__
 from .build import BuildResult
@@ -40,7 +41,7 @@ def press_kit(result: BuildResult, built_on: datetime.date) -> bytes:
     leaflets = {output.leaflet for output in result.outputs}
     figures = sorted({figure_id for leaflet_id in leaflets
                       for figure_id in project.leaflets[leaflet_id].figure_ids})
-    manifest = {
+    manifest: dict[str, Any] = {
         "tool": f"leafletgen {__version__}",
         "organisation": project.organisation.name,
         "built_on": built_on.isoformat(),

@@ -211,6 +211,7 @@ def bundle_command(options: BuildOptions) -> None:
     from .bundle import press_kit
 
     result = _run_build(options)
+    assert result is not None  # a failed build exits
     leaflets = options.leaflets
     name = f"{leaflets[0]}-press-kit.zip" if len(leaflets) == 1 else "press-kit.zip"
     try:

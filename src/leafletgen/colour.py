@@ -70,7 +70,7 @@ def _convert_stream(pdf: pikepdf.Pdf, holder: pikepdf.Object, resources, target:
 
 
 def _rewrite(instructions, target: str, named: dict[str, str]) -> list:
-    result = []
+    result: list[pikepdf.ContentStreamInstruction | pikepdf.ContentStreamInlineImage] = []
     # For fill and stroke: the device colour space later `sc`/`scn` operands are in, which
     # they are converted from (None: another space, left alone); saved and restored with
     # q and Q. `rg`, `g` and `k` set the space as `cs` does.
@@ -89,10 +89,11 @@ def _rewrite(instructions, target: str, named: dict[str, str]) -> list:
         elif operator == "Q" and stack:
             spaces = stack.pop()
         if lower in ("rg", "g", "k"):
-            spaces[side] = {"rg": "rgb", "g": "gray", "k": "cmyk"}[lower]
+            space: str = {"rg": "rgb", "g": "gray", "k": "cmyk"}[lower]
+            spaces[side] = space
             new = "kK" if target == "cmyk" else "gG"
             result.append(pikepdf.ContentStreamInstruction(
-                _colour_values(spaces[side], target, [float(v) for v in operands]),
+                _colour_values(space, target, [float(v) for v in operands]),
                 pikepdf.Operator(new[stroke])))
             continue
         if lower == "cs":
@@ -103,8 +104,8 @@ def _rewrite(instructions, target: str, named: dict[str, str]) -> list:
                                                                pikepdf.Operator(operator)))
                 continue
             spaces[side] = None
-        elif lower in ("sc", "scn") and spaces[side] is not None:
-            values = _colour_values(spaces[side], target, [float(v) for v in operands])
+        elif lower in ("sc", "scn") and (current := spaces[side]) is not None:
+            values = _colour_values(current, target, [float(v) for v in operands])
             result.append(pikepdf.ContentStreamInstruction(values, pikepdf.Operator(operator)))
             continue
         result.append(instruction)

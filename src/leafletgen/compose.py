@@ -214,7 +214,7 @@ def compose(
         output_name=output_name(leaflet.id, language_code, kind),
         title=texts.title,
         html=html,
-        base_url=Path(template.filename).parent.as_uri() + "/",
+        base_url=Path(template.filename or ".").parent.as_uri() + "/",
         pages=leaflet.pages,
         qr_codes=tuple(q for q in [hotline_qr, *source_qrs] if q is not None),
         expected_text=tuple(expected),

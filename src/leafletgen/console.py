@@ -109,7 +109,7 @@ def draft_lines(result: BuildResult) -> list[str]:
 
 def next_steps(result: BuildResult, warnings: list[str]) -> list[str]:
     """What to do next, in commands."""
-    kinds = set()
+    kinds: set[str] = set()
     for built in result.outputs:
         for reason in built.draft_reasons:
             kinds.update(kind for r, kind in _KINDS.items() if r in reason)

@@ -35,8 +35,8 @@ def _value_text(value: float) -> str:
 
 
 def figure_warnings(project: Project, today: datetime.date) -> list[Problem]:
-    problems = []
-    by_value = {}
+    problems: list[Problem] = []
+    by_value: dict[str, str] = {}
     for stat in project.statistics.values():
         by_value.setdefault(_value_text(stat.value), stat.id)
     source = project.languages.get(project.organisation.source_language)

@@ -158,9 +158,9 @@ def _read_font(path: Path, data: bytes) -> list[FontFile]:
     if collection:
         if len(data) < 12:
             raise _NotAFont("the collection header is cut short")
-        faces = int.from_bytes(data[8:12], "big")
-        if not 1 <= faces <= MAX_COLLECTION_FACES or 12 + 4 * faces > len(data):
-            raise _NotAFont(f"the collection claims {faces} faces")
+        claimed = int.from_bytes(data[8:12], "big")
+        if not 1 <= claimed <= MAX_COLLECTION_FACES or 12 + 4 * claimed > len(data):
+            raise _NotAFont(f"the collection claims {claimed} faces")
     try:
         faces = TTCollection(io.BytesIO(data)).fonts if collection \
             else [TTFont(io.BytesIO(data), lazy=True)]
@@ -213,7 +213,7 @@ def coverage_problems(project: Project, leaflet: Leaflet, fonts: FontSet) -> lis
     Checked against the language's own stack, not every font the project has: fontconfig
     would find a glyph in some other font, but in a face the leaflet was not designed with.
     """
-    problems = set()
+    problems: set[Problem] = set()
     companion = (leaflet.companion,) if leaflet.companion else ()
     for code in (*leaflet.languages, *companion):
         language = project.languages[code]

@@ -130,6 +130,7 @@ def _repeated(page_format: PageFormat, page: int) -> Sheet:
         rows = int((sheet_height + 0.01) // height)
         if best is None or columns * rows > best[2] * best[3]:
             best = (sheet_width, sheet_height, columns, rows)
+    assert best is not None  # both orientations were tried
     sheet_width, sheet_height, columns, rows = best
     if columns * rows == 0:
         raise ImpositionError(f"a {page_format.name} page ({width:g} x {height:g} mm) does "

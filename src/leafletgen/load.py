@@ -60,17 +60,17 @@ def load_yaml(path: Path, within: Iterable[Path] | None = None,
     try:
         text = raw.decode("utf-8-sig")  # a byte-order mark from Windows editors is harmless
     except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
+        bad_line = raw[: error.start].count(b"\n") + 1
         raise ContentError(
-            Problem(path, line, "", "not UTF-8 text: save the file as UTF-8")
+            Problem(path, bad_line, "", "not UTF-8 text: save the file as UTF-8")
         ) from None
 
     try:
         loader = _Loader(text)
     except yaml.reader.ReaderError as error:
         # NUL and other characters YAML refuses anywhere in a file (reported before parsing).
-        line = text[: error.position].count("\n") + 1
-        raise ContentError(Problem(path, line, "", f"contains the character U+{error.character:04X}"
+        at = text[: error.position].count("\n") + 1
+        raise ContentError(Problem(path, at, "", f"contains the character U+{error.character:04X}"
                                    ", which YAML files may not hold: delete it")) from None
     try:
         try:

@@ -50,7 +50,7 @@ def _parser(permissive: bool) -> MarkdownIt:
     parser.enable(_RULES + (["image", "html_inline", "html_block", "autolink"]
                             if permissive else []))
     # The permissive parser finds every link so that validation can name the refused ones.
-    parser.validateLink = (lambda url: True) if permissive else _link_allowed
+    parser.validateLink = (lambda url: True) if permissive else _link_allowed  # type: ignore[method-assign]
     return parser
 
 
@@ -200,7 +200,7 @@ def _isolated_segments(text: str, tags: list[_Tag], direction: str,
     """(start, end, isolate) pieces covering `text`. An opposite-direction run takes in the
     tags next to it whose partners it holds, so `<b>Caritas</b> Lietuva` is one isolate;
     a run whose tags would not nest is isolated piece by piece between its tags."""
-    tag_at = {}  # position in text -> tag index
+    tag_at: dict[int, int] = {}  # position in text -> tag index
     for position, char in enumerate(text):
         if char == _TAG:
             tag_at[position] = len(tag_at)

@@ -54,11 +54,11 @@ def _messages(project: Project, code: str) -> Iterator[Message]:
         for section_id, heading in texts.sections.items():
             yield Message(f"{prefix}.sections.{section_id}", heading,
                           own.sections.get(section_id) if own else None, False, "titles")
-    for entry_id, text in source.entries.items():
+    for entry_id, source_text in source.entries.items():
         status = entry_status(project, code, entry_id)
         own_text = language.entries.get(entry_id)
         for field in ("question", "answer"):
-            yield Message(f"entries.{entry_id}.{field}", getattr(text, field),
+            yield Message(f"entries.{entry_id}.{field}", getattr(source_text, field),
                           getattr(own_text, field) if own_text else None,
                           status == OUTDATED, status)
 
@@ -118,6 +118,7 @@ def import_po(project: Project, po_path: Path) -> ImportResult:
                      "which is not a translation of this project (translations: "
                      f"{', '.join(translations)})")
         problems.raise_if_any()
+    assert language is not None  # refused above
 
     expected = {message.key: message for message in _messages(project, code)}
     updates: dict[str, str] = {}

@@ -120,7 +120,7 @@ def _walk(holder, resources, ctm, scan: _Scan, seen: set) -> None:
         elif operator == "BT":
             tm = _IDENTITY
         elif operator == "Tm":
-            tm = tuple(float(v) for v in operands)
+            tm = tuple(float(v) for v in operands)  # type: ignore[assignment]  # six, by the spec
         elif operator == "Tf":
             font_size = float(operands[1])
         elif operator in ("Tj", "TJ", "'", '"') and font_size:

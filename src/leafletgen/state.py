@@ -23,6 +23,7 @@ import stat
 from dataclasses import asdict
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .files import RefusedFile, read_limited
@@ -104,9 +105,10 @@ def input_fingerprint(options: BuildOptions, builtin_folders: list[Path],
 class BuildState:
     """The state file of one output folder."""
 
-    def __init__(self, output_dir: Path, data: dict | None = None):
+    def __init__(self, output_dir: Path, data: dict[str, Any] | None = None):
         self.output_dir = output_dir
-        self.data = data if data is not None else {"format": _FORMAT, "outputs": {}}
+        self.data: dict[str, Any] = data if data is not None \
+            else {"format": _FORMAT, "outputs": {}}
 
     @classmethod
     def read(cls, output_dir: Path) -> BuildState:

@@ -43,7 +43,7 @@ def declare_languages(tags_module) -> None:
                 element["Lang"] = pydyf.String(lang)
             yield element
 
-    build_with_languages.declares_languages = True
+    build_with_languages.declares_languages = True  # type: ignore[attr-defined]
     tags_module._build_box_tree = build_with_languages
 
 
@@ -83,7 +83,7 @@ def furniture_as_artifacts(pdf_bytes: bytes) -> bytes:
         return output.getvalue()
 
 
-def _reachable(root: pikepdf.Dictionary) -> set[tuple[int, int]]:
+def _reachable(root: pikepdf.Object) -> set[tuple[int, int]]:
     """Every structure element the tree reaches from its root."""
     seen: set[tuple[int, int]] = set()
     stack = [root.get("/K")]

@@ -116,8 +116,8 @@ def template_problem(error: BaseException, name: str, folders: Iterable[Path],
     file, line = _template_location(error, tuple(Path(f).resolve() for f in folders))
     if isinstance(error, jinja2.TemplateSyntaxError):
         file, line = Path(error.filename or name), error.lineno
-    elif file is None and getattr(error, "lineno", None):
-        file, line = Path(getattr(error, "filename", None) or name), error.lineno
+    elif file is None and (lineno := getattr(error, "lineno", None)):
+        file, line = Path(getattr(error, "filename", None) or name), lineno
     if isinstance(error, RenderTimeout):
         message = str(error)
     elif isinstance(error, RecursionError):

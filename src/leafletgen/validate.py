@@ -342,7 +342,7 @@ def _organisation(check: _Checker, file: YamlFile) -> Organisation | None:
         check.error(file, (*path, "source_language"), f"names {unknown}")
     if language and not LANGUAGE_RE.match(language):
         check.error(file, (*path, "source_language"), f"not a language code: {language!r}")
-    if None in (name, website, hotline, language):
+    if name is None or website is None or hotline is None or language is None:
         return None
     return Organisation(name, website, hotline, language)
 
@@ -380,7 +380,7 @@ def _sources(check: _Checker, file: YamlFile | None) -> dict[str, Source]:
                         "leaflet prints; give a shorter address for the same page")
             url = None
         date = check.date(file, (*path, "date"), raw["date"]) if "date" in raw else None
-        if None not in (title, publisher, url, date):
+        if title is not None and publisher is not None and url is not None and date is not None:
             sources[source_id] = Source(source_id, title, publisher, date, url, file.line(path))
     return sources
 
@@ -395,7 +395,10 @@ def _statistics(check: _Checker, file: YamlFile | None,
         raw = check.mapping(file, path, raw, required=("value", "unit", "as_of", "source"))
         if raw is None:
             continue
-        value, unit, as_of, source = (raw.get(k) for k in ("value", "unit", "as_of", "source"))
+        value: Any = raw.get("value")
+        unit: Any = raw.get("unit")
+        as_of: Any = raw.get("as_of")
+        source: Any = raw.get("source")
         ok = True
         if "value" in raw and (isinstance(value, bool) or not isinstance(value, int | float)):
             check.error(file, (*path, "value"), f"must be a number, not {_kind(value)}")
@@ -461,7 +464,7 @@ def _font_stacks(
     if not isinstance(raw, dict):
         check.error(file, ("fonts",), "must map language codes to lists of font families")
         return {}
-    stacks = {}
+    stacks: dict[str, tuple[tuple[str, ...], int | None]] = {}
     for code, families in raw.items():
         path = ("fonts", code)
         if code not in texts:
@@ -492,10 +495,10 @@ def _language(
                         else ("language", "labels", "leaflets"),
                         optional=("figures",) if is_source
                         else ("figures", "status", "review", "entries"))
-    if not is_source and "review" in top:
-        _review(check, file, ("review",), top["review"], with_source=False)
     if top is None:
         return None
+    if not is_source and "review" in top:
+        _review(check, file, ("review",), top["review"], with_source=False)
 
     meta = check.mapping(file, ("language",), top.get("language"), required=("name",),
                          optional=("direction", "fallback")) or {}
@@ -576,7 +579,7 @@ def _language(
             texts[entry_id] = EntryText(question, answer, reviewed, translated_from)
 
     if is_source:
-        given = top.get("entries") if isinstance(top.get("entries"), dict) else {}
+        given: dict = top["entries"] if isinstance(top.get("entries"), dict) else {}
         for entry_id in entries:
             if entry_id not in given:
                 check.error(file, ("entries", entry_id), "missing: the source language must "
@@ -641,11 +644,11 @@ def _formats(check: _Checker, file: YamlFile) -> dict[str, PageFormat]:
                             optional=("pages",))
         if raw is None:
             continue
-        sizes = [_number(check, file, (*path, key), raw.get(key), 20, 1000)
-                 for key in ("width_mm", "height_mm")]
+        width = _number(check, file, (*path, "width_mm"), raw.get("width_mm"), 20, 1000)
+        height = _number(check, file, (*path, "height_mm"), raw.get("height_mm"), 20, 1000)
         pages = _whole(check, file, (*path, "pages"), raw.get("pages"), 2)
-        if None not in sizes and pages is not None:
-            formats[name] = PageFormat(name, sizes[0], sizes[1], pages)
+        if width is not None and height is not None and pages is not None:
+            formats[name] = PageFormat(name, width, height, pages)
     return formats
 
 
@@ -728,8 +731,8 @@ def _leaflets(
             check.error(file, (*path, "template"), "must be a file name ending in .html, "
                         "found in the project's templates/ folder or the built-in ones")
             template = None
-        page_format = formats.get(raw.get("format")) \
-            if isinstance(raw.get("format"), str) else None
+        format_name = raw.get("format")
+        page_format = formats.get(format_name) if isinstance(format_name, str) else None
         if "format" in raw and page_format is None:
             check.error(file, (*path, "format"), f"unknown page format {raw.get('format')!r} "
                         f"(known: {', '.join(formats)}; a project adds its own under "
@@ -777,7 +780,8 @@ def _leaflets(
         charts = _charts(check, file, (*path, "charts"), raw.get("charts"), statistics)
         published = (check.date(file, (*path, "published"), raw["published"])
                      if "published" in raw else None)
-        if None in (template, page_format, pages, outputs, bleed) or sections is None:
+        if template is None or page_format is None or pages is None or outputs is None \
+                or bleed is None or sections is None:
             continue
         leaflet = Leaflet(leaflet_id, template, page_format, pages, leaflet_languages,
                           sections, qr, companion, figures, charts, published, outputs,
@@ -823,7 +827,7 @@ def _languages_with_text(
 ) -> tuple[str, ...]:
     """The languages whose files have a `leaflets.<id>` section, source language first."""
     top = loaded.project.data if isinstance(loaded.project.data, dict) else {}
-    organisation = top.get("organisation") if isinstance(top.get("organisation"), dict) else {}
+    organisation: dict = top["organisation"] if isinstance(top.get("organisation"), dict) else {}
     source = organisation.get("source_language")
     codes = [
         code for code, file in loaded.texts.items()

@@ -172,7 +172,10 @@ def _hotline_digits(hotline: str) -> str:
     return "".join(ch for ch in hotline if ch.isdigit() or ch == "+")
 
 
-def _hotline_runs(pages: list[_PageText], hotline: str) -> list[tuple[int, list[_Char]]]:
+_Mark = tuple[str, Box]  # a character drawn on the page, and its box
+
+
+def _hotline_runs(pages: list[_PageText], hotline: str) -> list[tuple[int, list[_Mark]]]:
     """Every place a page's text layer holds the hotline: (page number, its characters),
     each a run of digits, `+` and spaces with exactly the hotline's digits."""
     wanted = sorted(_hotline_digits(hotline))
@@ -185,14 +188,14 @@ def _hotline_runs(pages: list[_PageText], hotline: str) -> list[tuple[int, list[
                               or (char.text.isspace() and char.text not in "\r\n")):
                 run.append(char)
                 continue
-            marks = [c for c in run if c.box is not None]
-            if sorted(c.text for c in marks) == wanted:
+            marks = [(c.text, c.box) for c in run if c.box is not None]
+            if sorted(text for text, _ in marks) == wanted:
                 runs.append((number, marks))
             run = []
     return runs
 
 
-def _check_hotline_order(runs: list[tuple[int, list[_Char]]], hotline: str) -> list[Finding]:
+def _check_hotline_order(runs: list[tuple[int, list[_Mark]]], hotline: str) -> list[Finding]:
     """The hotline must read left to right on the page, in every script.
 
     Reading order in the text layer cannot prove it (pdfium itself reorders right-to-left
@@ -204,7 +207,7 @@ def _check_hotline_order(runs: list[tuple[int, list[_Char]]], hotline: str) -> l
     wanted = _hotline_digits(hotline)
     findings = []
     for number, marks in runs:
-        visual = "".join(c.text for c in sorted(marks, key=lambda c: c.box.left))
+        visual = "".join(text for text, _ in sorted(marks, key=lambda mark: mark[1].left))
         if visual != wanted:
             findings.append(Finding("error", f"page {number}: the hotline reads "
                                     f"{visual!r} from left to right, not {wanted!r}"))
@@ -213,12 +216,12 @@ def _check_hotline_order(runs: list[tuple[int, list[_Char]]], hotline: str) -> l
     return findings
 
 
-def _read_hotlines(pdf: pypdfium2.PdfDocument, runs: list[tuple[int, list[_Char]]],
+def _read_hotlines(pdf: pypdfium2.PdfDocument, runs: list[tuple[int, list[_Mark]]],
                    reader: PaperReader) -> list[HotlineOnPaper]:
     """Each place the text layer holds the hotline, read from the page's pixels."""
     readings = []
     for number, marks in runs:
-        reading = reader.read(pdf[number - 1], Box.around([c.box for c in marks]))
+        reading = reader.read(pdf[number - 1], Box.around([box for _, box in marks]))
         readings.append(HotlineOnPaper(number, reading.text.replace(" ", ""), reading.contrast))
     return readings
 
@@ -290,7 +293,8 @@ def _decode_qr_codes(pdf: pypdfium2.PdfDocument) -> list[tuple[int, zxingcpp.Bar
     found = []
     for number, page in enumerate(pdf, start=1):
         image = page.render(scale=PRINT_DPI / 72, grayscale=True).to_pil()
-        for barcode in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode):
+        for barcode in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormats(
+                zxingcpp.BarcodeFormat.QRCode)):
             found.append((number, barcode))
     return found
 

@@ -69,7 +69,8 @@ def _what_to_do(error: OSError) -> str:
         errno.ENOTDIR: "part of the path is a file, not a folder; choose another --output",
         errno.ELOOP: "the path is a loop of links; choose another --output",
     }
-    return hints.get(error.errno, f"{reason}; check the folder and build again")
+    fallback = f"{reason}; check the folder and build again"
+    return hints.get(error.errno, fallback) if error.errno is not None else fallback
 
 
 @contextlib.contextmanager
