@@ -139,7 +139,8 @@ def run_mutant(mutant: Mutant, tests: list[str], timeout: float) -> tuple[Mutant
         (copy_root / mutant.file).write_text(mutant.source, encoding="utf-8")
         try:
             done = subprocess.run(
-                [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests],
+                [sys.executable, "-m", "pytest", "-x", "-q", "-n", "0", "-p", "no:cacheprovider",
+                 *tests],
                 cwd=copy_root, env=_environment(copy_root), capture_output=True,
                 timeout=timeout, check=False)
             killed = done.returncode != 0
