@@ -132,7 +132,8 @@ def test_status_prints_a_table_of_leaflets_and_languages(run, small_project: Pat
     code, stdout, _ = run("status", "-p", small_project)
     assert code == 0
     assert stdout.splitlines() == [
-        "leaflet  lang  source  reviewed  unreviewed  outdated  missing  state",
+        "leaflet  lang  source  reviewed  unreviewed  outdated  missing  state  why",
         "card     en    2       -         -           -         -        final",
-        "card     lt    -       -         2           -         -        draft",
+        "card     lt    -       -         2           -         -        draft  not reviewed: "
+        "the labels and titles, 2 entries",
     ]

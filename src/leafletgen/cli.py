@@ -361,10 +361,10 @@ def status_command(project_dir: Path, as_json: bool, entries: bool) -> None:
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    header = ["leaflet", "lang", *STATUSES, "state"]
+    header = ["leaflet", "lang", *STATUSES, "state", "why"]
     table = [header] + [
         [row["leaflet"], row["language"], *(str(row["entries"][s] or "-") for s in STATUSES),
-         "final" if row["final"] else "draft"]
+         "final" if row["final"] else "draft", row["why"]]
         for row in rows
     ]
     widths = [max(len(line[i]) for line in table) for i in range(len(header))]

@@ -10,11 +10,7 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 from .build import BuildResult
-from .translation import blockers
-
-_KINDS = {"translation not reviewed": "not reviewed",
-          "source text changed since it was translated": "outdated",
-          "not translated": "not translated"}
+from .translation import Blocker, blocker_kinds, blockers, describe_blockers
 
 
 @dataclass
@@ -75,17 +71,15 @@ def draft_lines(result: BuildResult) -> list[str]:
     """The drafts, one line per language, with what keeps it from print said once."""
     project = result.project
     pdfs: dict[str, int] = {}
-    reasons: dict[str, dict[str, set[str | None]]] = {}
+    found: dict[str, list[Blocker]] = {}
     for built in result.outputs:
         if not built.draft_reasons:
             continue
-        found = blockers(project, project.leaflets[built.leaflet], built.language)
-        for code in dict.fromkeys(blocker.language for blocker in found):
+        blocking = blockers(project, project.leaflets[built.leaflet], built.language)
+        for code in dict.fromkeys(blocker.language for blocker in blocking):
             pdfs[code] = pdfs.get(code, 0) + 1
-        for blocker in found:
-            kind = next((k for r, k in _KINDS.items() if blocker.reason.startswith(r)),
-                        blocker.reason)
-            reasons.setdefault(blocker.language, {}).setdefault(kind, set()).add(blocker.entry)
+        for blocker in blocking:
+            found.setdefault(blocker.language, []).append(blocker)
     if not pdfs:
         return []
     drafts = sum(bool(built.draft_reasons) for built in result.outputs)
@@ -93,17 +87,8 @@ def draft_lines(result: BuildResult) -> list[str]:
              "page; by language:"]
     width = max(len(code) for code in pdfs)
     for code in sorted(pdfs, key=lambda c: (-pdfs[c], c)):
-        language = project.languages[code]
-        parts = []
-        for kind, entries in reasons[code].items():
-            named = sorted(entry for entry in entries if entry)
-            what = ", ".join((["the labels and titles"] if None in entries else [])
-                             + ([f"{len(named)} entr{'y' if len(named) == 1 else 'ies'}"]
-                                if named else []))
-            parts.append(f"{kind}: {what}" + (" (printed in a fallback language)"
-                                              if kind != "not reviewed" else ""))
-        lines.append(f"  {code:<{width}}  {language.name}: {pdfs[code]} PDF(s); "
-                     + "; ".join(parts))
+        lines.append(f"  {code:<{width}}  {project.languages[code].name}: {pdfs[code]} PDF(s); "
+                     + describe_blockers(found[code]))
     return lines
 
 
@@ -111,8 +96,10 @@ def next_steps(result: BuildResult, warnings: list[str]) -> list[str]:
     """What to do next, in commands."""
     kinds: set[str] = set()
     for built in result.outputs:
-        for reason in built.draft_reasons:
-            kinds.update(kind for r, kind in _KINDS.items() if r in reason)
+        if built.draft_reasons:
+            kinds |= blocker_kinds(blockers(result.project,
+                                            result.project.leaflets[built.leaflet],
+                                            built.language))
     steps = []
     if "not reviewed" in kinds:
         steps.append("next: a speaker of each language checks it, then: leafletgen review "

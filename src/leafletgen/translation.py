@@ -113,6 +113,36 @@ def blockers(project: Project, leaflet: Leaflet, code: str) -> list[Blocker]:
     return found
 
 
+# What keeps a text from print, in a word, by the start of its blocker's reason.
+_KINDS = {_REASONS[UNREVIEWED]: "not reviewed", _REASONS[OUTDATED]: "outdated",
+          _REASONS[MISSING]: "not translated"}
+
+
+def describe_blockers(found: list[Blocker]) -> str:
+    """Blockers said once per kind: `not reviewed: the labels and titles, 7 entries;
+    not translated: 3 entries (printed in a fallback language)`."""
+    kinds: dict[str, set[str | None]] = {}
+    for blocker in found:
+        kind = next((k for reason, k in _KINDS.items() if blocker.reason.startswith(reason)),
+                    blocker.reason)
+        kinds.setdefault(kind, set()).add(blocker.entry)
+    parts = []
+    for kind, entries in kinds.items():
+        named = [entry for entry in entries if entry]
+        what = ", ".join((["the labels and titles"] if None in entries else [])
+                         + ([f"{len(named)} entr{'y' if len(named) == 1 else 'ies'}"]
+                            if named else []))
+        fallback = " (printed in a fallback language)" if kind != "not reviewed" else ""
+        parts.append(f"{kind}: {what}{fallback}")
+    return "; ".join(parts)
+
+
+def blocker_kinds(found: list[Blocker]) -> set[str]:
+    """The kinds of what blocks: not reviewed, outdated, not translated."""
+    return {kind for blocker in found for reason, kind in _KINDS.items()
+            if blocker.reason.startswith(reason)}
+
+
 def final_problems(project: Project, pairs: list[tuple[Leaflet, str]]) -> list[Problem]:
     """For `build --final`: every blocker of every selected leaflet, at its place in the
     language file, so the coordinator sees exactly what to review or translate."""
@@ -150,6 +180,7 @@ def translation_report(project: Project) -> list[dict]:
                 "language": code,
                 "entries": status_counts(project, leaflet, code),
                 "final": not found,
+                "why": describe_blockers(found),
                 "blockers": [
                     {"language": b.language, "entry": b.entry, "reason": b.reason,
                      # What `translated_from:` must say once the translation is current.
