@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -137,3 +138,25 @@ def test_status_prints_a_table_of_leaflets_and_languages(run, small_project: Pat
         "card     lt    -       -         2           -         -        draft  not reviewed: "
         "the labels and titles, 2 entries",
     ]
+
+
+def test_a_copied_language_file_is_told_what_it_lacks(run, tmp_path: Path):
+    """A coordinator copies en.yaml to de.yaml, as people do: the build says that no
+    leaflet is made in de, and once listed, that the copy does not say what it was
+    translated from, with the fingerprint to give."""
+    run("init", "project")
+    project = tmp_path / "project"
+    shutil.copy(project / "text" / "en.yaml", project / "text" / "de.yaml")
+    code, _, stderr = run("check", "-p", project)
+    assert code == 0
+    assert ("warning: project/text/de.yaml: no leaflet is made in de: add de to the "
+            "`languages:` of the leaflets it is for in project.yaml (first-leaflet)") in stderr
+    edit(project / "project.yaml", "languages: [en]", "languages: [en, de]")
+    code, _, stderr = run("build", "-p", project, "-o", "out", "--final")
+    assert code == 1
+    assert re.search(r"project/text/de.yaml:\d+: entries.first-question: first-leaflet in de "
+                     r"cannot be final: it does not say which source text it was translated "
+                     r"from: add translated_from \(leafletgen status --entries gives it\); "
+                     r"printed in English \(en\) \(the current source text's is [0-9a-f]{12}\)",
+                     stderr), stderr
+    assert "no leaflet is made in de" not in stderr

@@ -32,7 +32,7 @@ from .state import (
     tree_digest,
 )
 from .timing import time_limit
-from .translation import final_problems
+from .translation import final_problems, unused_language_problems
 from .validate import load_project, validate
 from .write import MANIFEST_NAME, OutputWriter, manifest_bytes, output_lock, read_manifest
 
@@ -365,8 +365,10 @@ def _write_manifest(writer: OutputWriter, output_dir: Path, project: Project,
 
 
 def content_warnings(project: Project, today: datetime.date | None = None) -> list[Problem]:
-    """What is suspect but printable: hand-typed or stale figures (figures.py)."""
-    return figure_warnings(project, today or datetime.date.today())
+    """What is suspect but printable: hand-typed or stale figures (figures.py), and
+    language files no leaflet is made in."""
+    return figure_warnings(project, today or datetime.date.today()) \
+        + unused_language_problems(project)
 
 
 def check(project_dir: Path) -> tuple[Project, FontSet]:

@@ -107,15 +107,22 @@ def blockers(project: Project, leaflet: Leaflet, code: str) -> list[Blocker]:
             entry = printed_entry(project, language_code, entry_id)
             if entry.status in _REASONS:
                 reason = _REASONS[entry.status]
+                own = language.entries.get(entry_id)
+                if entry.status == OUTDATED and own is not None and own.translated_from is None:
+                    reason = _NO_FINGERPRINT
                 if entry.is_fallback:
                     reason += f"; printed in {entry.language.name} ({entry.language.code})"
                 found.append(Blocker(language_code, entry_id, reason))
     return found
 
 
+# A translation that does not say which source text it was made from (a copied file):
+# it cannot be known to be current, so it is treated as outdated.
+_NO_FINGERPRINT = ("it does not say which source text it was translated from: add "
+                   "translated_from (leafletgen status --entries gives it)")
 # What keeps a text from print, in a word, by the start of its blocker's reason.
 _KINDS = {_REASONS[UNREVIEWED]: "not reviewed", _REASONS[OUTDATED]: "outdated",
-          _REASONS[MISSING]: "not translated"}
+          _NO_FINGERPRINT: "outdated", _REASONS[MISSING]: "not translated"}
 
 
 def describe_blockers(found: list[Blocker]) -> str:
@@ -153,7 +160,10 @@ def final_problems(project: Project, pairs: list[tuple[Leaflet, str]]) -> list[P
             key = f"entries.{blocker.entry}" if blocker.entry else "status"
             line = language.line(key) or language.line("entries" if blocker.entry else "")
             message = f"{leaflet.id} in {code} cannot be final: {blocker.reason}"
-            if blocker.entry and blocker.reason.startswith(_REASONS[OUTDATED]):
+            if blocker.entry and blocker.reason.startswith(_NO_FINGERPRINT):
+                current = fingerprint(source_language(project).entries[blocker.entry])
+                message += f" (the current source text's is {current})"
+            elif blocker.entry and blocker.reason.startswith(_REASONS[OUTDATED]):
                 current = fingerprint(source_language(project).entries[blocker.entry])
                 message += (f" (once the translation matches the source again, set "
                             f"translated_from: {current})")
@@ -190,3 +200,15 @@ def translation_report(project: Project) -> list[dict]:
                 ],
             })
     return rows
+
+
+def unused_language_problems(project: Project) -> list[Problem]:
+    """Language files no leaflet is made in: a copied file the coordinator expects to see
+    built, while every leaflet lists its languages without it."""
+    used = {code for leaflet in project.leaflets.values()
+            for code in (*leaflet.languages, leaflet.companion) if code}
+    listed = [leaflet.id for leaflet in project.leaflets.values()]
+    return [Problem(language.file, None, "", f"no leaflet is made in {code}: add {code} to "
+                    f"the `languages:` of the leaflets it is for in project.yaml "
+                    f"({', '.join(listed)})")
+            for code, language in project.languages.items() if code not in used]
