@@ -20,7 +20,7 @@ from .errors import ContentError, Problem, ProblemList, display_path
 from .figures import figure_warnings
 from .fonts import FontSet, IsolatedFontconfig, coverage_problems, load_fonts, stack_problems
 from .model import Leaflet, Project
-from .options import OUTPUT_KINDS, BuildOptions
+from .options import OUTPUT_KINDS, BuildOptions, OutputKind
 from .preview import preview_name
 from .resources import PACKAGE_DIR, builtin_folders
 from .state import (
@@ -58,7 +58,7 @@ class BuiltOutput:
     qr_codes: tuple[dict, ...]  # {"page", "target", "module_mm"} as decoded from the PDF
     fonts: tuple[str, ...]
     rendered: bool = True  # False: up to date, kept from the previous build
-    kind: str = "screen"  # options.OUTPUT_KINDS
+    kind: OutputKind = "screen"
     body_pt: float | None = None  # the body size it is set in
     designed_pt: float | None = None  # the body size its template was designed at
     preflight: dict | None = None
@@ -350,7 +350,7 @@ def _write_manifest(writer: OutputWriter, output_dir: Path, project: Project,
     ]
     records = kept + [o.manifest_record(output_dir) for o in result.outputs]
     order = {leaflet_id: index for index, leaflet_id in enumerate(project.leaflets)}
-    kinds = {kind: index for index, kind in enumerate(OUTPUT_KINDS)}
+    kinds: dict[str, int] = {kind: index for index, kind in enumerate(OUTPUT_KINDS)}
     records.sort(key=lambda r: (order.get(r["leaflet"], len(order)), r["language"],
                                 kinds.get(r.get("kind") or "", len(kinds))))
     manifest = {

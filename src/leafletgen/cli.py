@@ -22,7 +22,14 @@ import click
 
 from . import __version__
 from .errors import ContentError, display_path
-from .options import DEFAULT_TIME_LIMIT, OUTPUT_KINDS, PREVIEW_DPI, BuildOptions, default_jobs
+from .options import (
+    DEFAULT_TIME_LIMIT,
+    OUTPUT_KINDS,
+    PREVIEW_DPI,
+    BuildOptions,
+    OutputKind,
+    default_jobs,
+)
 from .resources import builtin_folders, starter_dir
 from .state import BuildState, input_fingerprint
 from .write import Interrupted, OutputError, OutputLocked, recover, write_file
@@ -86,7 +93,8 @@ def _build_options(command):
     @functools.wraps(command)
     def with_options(project_dir: Path, output_dir: Path, languages: tuple[str, ...],
                      leaflets: tuple[str, ...], strict: bool, final: bool, time_limit: float,
-                     jobs: int | None, force: bool, outputs: tuple[str, ...], verbose: bool,
+                     jobs: int | None, force: bool, outputs: tuple[OutputKind, ...],
+                     verbose: bool,
                      as_json: bool, **own):
         # How the build speaks changes nothing it makes: kept out of BuildOptions.
         click.get_current_context().meta[_CONSOLE] = _Console(verbose, as_json)

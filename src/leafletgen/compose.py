@@ -18,6 +18,7 @@ from .fonts import REORDERING_SCRIPTS
 from .localise import format_date, format_figure, format_number, format_percentage
 from .markup import answer_html, escape_markdown
 from .model import LanguageText, Leaflet, PageFormat, Project
+from .options import OutputKind
 from .placeholders import fill
 from .qr import QrCode, make_qr
 from .templating import template_environment, template_problem
@@ -46,7 +47,7 @@ class ComposedDocument:
     # (right-to-left: viewers reorder mixed lines), "glyphs" (reordering scripts like Tamil).
     text_check: str = "exact"
     hotline: str = ""  # as printed: it must read left to right wherever it stands
-    kind: str = "screen"  # which output: one of options.OUTPUT_KINDS
+    kind: OutputKind = "screen"  # which output
     page_format: PageFormat | None = None
     rtl: bool = False
     bleed_mm: float = 0.0  # print shop only
@@ -59,7 +60,7 @@ class ComposedDocument:
         return bool(self.draft_reasons)
 
 
-def output_name(leaflet_id: str, language: str, kind: str) -> str:
+def output_name(leaflet_id: str, language: str, kind: OutputKind) -> str:
     """`pocket-card/pocket-card.ar.pdf` on screen, `.print.pdf`, `.office.pdf` ..."""
     suffix = "" if kind == "screen" else f".{kind}"
     return f"{leaflet_id}/{leaflet_id}.{language}{suffix}.pdf"
@@ -117,7 +118,7 @@ def font_family(families: tuple[str, ...]) -> markupsafe.Markup:
 
 def compose(
     project: Project, leaflet: Leaflet, language_code: str, environment: jinja2.Environment,
-    kind: str = "screen",
+    kind: OutputKind = "screen",
 ) -> ComposedDocument:
     language = project.languages[language_code]
     texts = language.leaflets[leaflet.id]

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .options import Direction, OutputKind
+
 RTL_LANGUAGES = frozenset(
     {"ar", "arz", "ckb", "dv", "fa", "he", "prs", "ps", "sd", "ug", "ur", "yi"})
 
@@ -138,7 +140,7 @@ class LanguageText:
 
     code: str
     name: str
-    direction: str  # "ltr" or "rtl"
+    direction: Direction
     file: Path
     is_source: bool
     reviewed: bool  # the file's own status; entries may override it
@@ -207,7 +209,7 @@ class Leaflet:
     figures: tuple[str, ...] = ()  # key figures, shown large with their labels
     charts: tuple[Chart, ...] = ()
     published: datetime.date | None = None  # printed on reports
-    outputs: tuple[str, ...] = ("screen",)  # options.OUTPUT_KINDS; a build may say otherwise
+    outputs: tuple[OutputKind, ...] = ("screen",)  # a build may say otherwise
     copyfit: bool = False  # shrink type within the template's limits until the text fits
     bleed_mm: float = DEFAULT_BLEED_MM  # print-shop output: how far backgrounds run past the trim
 

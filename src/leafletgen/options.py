@@ -6,10 +6,15 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal, get_args
 
 # What a build can make of one leaflet in one language: the screen PDF (tagged, PDF/UA),
 # the print shop's PDF/X-4, and A4 sheets for an office printer in colour and in grey.
-OUTPUT_KINDS = ("screen", "print", "office", "office-grey")
+OutputKind = Literal["screen", "print", "office", "office-grey"]
+OUTPUT_KINDS: tuple[OutputKind, ...] = get_args(OutputKind)
+# Words for the severity of a finding and for a direction of writing.
+Severity = Literal["error", "warning"]
+Direction = Literal["ltr", "rtl"]
 DEFAULT_TIME_LIMIT = 60.0  # seconds per document's render; a leaflet takes well under one
 PREVIEW_DPI = 110
 
@@ -34,4 +39,4 @@ class BuildOptions:
     time_limit: float | None = DEFAULT_TIME_LIMIT  # seconds per document's render
     jobs: int = 1  # render processes; the command line defaults to one per CPU
     force: bool = False  # render everything, whatever the previous build left
-    outputs: tuple[str, ...] = ()  # OUTPUT_KINDS; empty: each leaflet's own `outputs`
+    outputs: tuple[OutputKind, ...] = ()  # empty: each leaflet's own `outputs`

@@ -15,6 +15,7 @@ import pikepdf
 
 from .colour import space_kind
 from .impose import PT_PER_MM
+from .options import OutputKind
 
 MIN_TYPE_PT = 5.0  # anything smaller is unreadable on paper: an error, not a report
 MIN_IMAGE_DPI = 200
@@ -27,7 +28,7 @@ class _Scan:
     image_dpi: list[float] = field(default_factory=list)
 
 
-def preflight(pdf_bytes: bytes, kind: str, qr_modules_mm: list[float]) -> dict:
+def preflight(pdf_bytes: bytes, kind: OutputKind, qr_modules_mm: list[float]) -> dict:
     """The report of one finished PDF (see the module's docstring)."""
     with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
         scan = _Scan()
@@ -53,7 +54,7 @@ def preflight(pdf_bytes: bytes, kind: str, qr_modules_mm: list[float]) -> dict:
     return report
 
 
-def preflight_problems(report: dict, kind: str) -> list[str]:
+def preflight_problems(report: dict, kind: OutputKind) -> list[str]:
     """What in a report would spoil the output: a print shop would reject it, or a reader
     could not read it."""
     problems = []

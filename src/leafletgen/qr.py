@@ -5,11 +5,13 @@ from __future__ import annotations
 import base64
 import functools
 from dataclasses import dataclass
+from typing import Literal
 
 import qrcode
 import qrcode.constants
 
 QUIET_ZONE_MODULES = 4  # the standard's margin; printing it keeps cameras from misreading
+QrRole = Literal["hotline", "source"]
 MIN_MODULE_MM = 0.53  # measured: two decoders read every code after a 2 px blur at 300 dpi
 # The largest code a leaflet prints; a target needing more (a very long address) is refused
 # when the project is checked rather than crowding the page.
@@ -20,7 +22,7 @@ MAX_QR_MM = 30.0
 class QrCode:
     """One QR code as placed on a leaflet."""
 
-    role: str  # "hotline" or "source"
+    role: QrRole
     target: str  # what it must decode to
     caption: str
     alt: str
@@ -37,7 +39,7 @@ class QrCode:
         return "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode()).decode()
 
 
-def make_qr(role: str, target: str, caption: str, alt: str, min_size_mm: float) -> QrCode:
+def make_qr(role: QrRole, target: str, caption: str, alt: str, min_size_mm: float) -> QrCode:
     """Encode `target`; the printed size grows past `min_size_mm` when a long target needs
     more modules, so no module is ever smaller than MIN_MODULE_MM."""
     total = len(_matrix(target))  # quiet zone included

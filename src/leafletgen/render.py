@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 from .compose import ComposedDocument
 from .files import RefusedFile, read_limited
-from .options import DEFAULT_TIME_LIMIT
+from .options import DEFAULT_TIME_LIMIT, Severity
 from .resources import print_profile
 from .tagging import declare_languages, furniture_as_artifacts
 from .timing import time_limit
@@ -27,7 +27,7 @@ MAX_RESOURCE_BYTES = 50_000_000  # a font or image a leaflet uses is far smaller
 
 @dataclass(frozen=True)
 class LogRecord:
-    level: str  # "error" or "warning"
+    level: Severity
     message: str
 
 
@@ -59,7 +59,7 @@ class _Capture(logging.Handler):
         self.records: list[LogRecord] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        level = "error" if record.levelno >= logging.ERROR else "warning"
+        level: Severity = "error" if record.levelno >= logging.ERROR else "warning"
         self.records.append(LogRecord(level, record.getMessage()))
 
 

@@ -41,7 +41,7 @@ from .model import (
     Source,
     Statistic,
 )
-from .options import OUTPUT_KINDS
+from .options import OUTPUT_KINDS, OutputKind
 from .placeholders import SIMPLE_NAMES, placeholders
 from .qr import MAX_QR_MM, smallest_size_mm
 from .resources import builtin_dir
@@ -675,19 +675,21 @@ def _whole(check: _Checker, file: YamlFile, key_path: KeyPath, value: Any,
 
 
 def _outputs(check: _Checker, file: YamlFile, key_path: KeyPath, value: Any,
-             ) -> tuple[str, ...] | None:
+             ) -> tuple[OutputKind, ...] | None:
     if value is None:
         return ("screen",)
-    kinds = check.id_list(file, key_path, value)
-    for index, kind in enumerate(kinds):
-        if kind not in OUTPUT_KINDS:
+    kinds: list[OutputKind] = []
+    for index, kind in enumerate(check.id_list(file, key_path, value)):
+        known = next((k for k in OUTPUT_KINDS if k == kind), None)
+        if known is None:
             check.error(file, (*key_path, index), f"unknown output {kind!r} (known: "
                         f"{', '.join(OUTPUT_KINDS)})")
             return None
+        kinds.append(known)
     if not kinds:
         check.error(file, key_path, "list at least one output")
         return None
-    return kinds
+    return tuple(kinds)
 
 
 def _leaflet_pages(check: _Checker, file: YamlFile, key_path: KeyPath, value: Any,

@@ -18,6 +18,7 @@ import zxingcpp
 
 from .fit import overflow_message
 from .fonts import FontSet
+from .options import Severity
 from .paper import MIN_CONTRAST, Box, PaperReader
 from .preflight import preflight
 from .qr import MIN_MODULE_MM, QUIET_ZONE_MODULES
@@ -29,7 +30,7 @@ MM_PER_INCH = 25.4
 
 @dataclass(frozen=True)
 class Finding:
-    severity: str  # "error" or "warning"
+    severity: Severity
     message: str
 
 
