@@ -47,3 +47,26 @@ def test_json_is_for_scripts(run, small_project: Path):
     assert result["rendered"] == 2
     code, stdout, _ = run("build", "-p", small_project, "-o", "out", "--json")
     assert json.loads(stdout)["up_to_date"] is True
+
+
+def test_watch_does_not_repeat_what_it_said(small_project: Path, tmp_path: Path,
+                                            monkeypatch):
+    """After a save, --watch says the new build's line, not the same drafts again."""
+    import click
+
+    from leafletgen import cli
+    from leafletgen.options import BuildOptions
+
+    monkeypatch.chdir(tmp_path)
+    lines: list[str] = []
+    monkeypatch.setattr(click, "echo", lambda message="", err=False, **_: lines.append(message))
+    options = BuildOptions(small_project, tmp_path / "out")
+    said: set[str] = set()
+    with click.Context(cli.cli):
+        cli._run_build(options, said=said)
+        first = list(lines)
+        lines.clear()
+        cli._run_build(BuildOptions(small_project, tmp_path / "out", force=True), said=said)
+    assert any("are drafts" in line for line in first)
+    assert not any("are drafts" in line for line in lines), lines
+    assert lines[-1].startswith("built 2 PDF(s)")

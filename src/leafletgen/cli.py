@@ -209,7 +209,8 @@ def _watch(options: BuildOptions) -> None:
     from .watch import watch
 
     click.echo(f"watching {display_path(options.project_dir)}/ (Ctrl-C stops)", err=True)
-    watch(options, lambda: _run_build(options, exit_on_error=False))
+    said: set[str] = set()  # after a save, only what the summary did not say before
+    watch(options, lambda: _run_build(options, exit_on_error=False, said=said))
 
 
 @cli.command("bundle")
@@ -234,7 +235,10 @@ def bundle_command(options: BuildOptions) -> None:
                   "reviewed languages with --lang, or check with --final" if drafts else ""))
 
 
-def _run_build(options: BuildOptions, exit_on_error: bool = True) -> BuildResult | None:
+def _run_build(options: BuildOptions, exit_on_error: bool = True,
+               said: set[str] | None = None) -> BuildResult | None:
+    """Build and say how it went; `said` (for --watch) holds the summary lines said
+    already, which are not repeated."""
     from .build import SelectionError, build, output_messages
     from .console import Progress, summary
 
@@ -285,7 +289,10 @@ def _run_build(options: BuildOptions, exit_on_error: bool = True) -> BuildResult
         return result
     built, *rest = summary(result, warnings, display_path(options.output_dir))
     for line in rest:
-        click.echo(line, err=True)
+        if said is None or line not in said:
+            click.echo(line, err=True)
+    if said is not None:
+        said.update(rest)
     click.echo(built)
     return result
 
