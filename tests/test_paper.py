@@ -12,14 +12,16 @@ import pytest
 from leafletgen.paper import MIN_CONTRAST, Box, PaperReader
 
 
-def _page(text: bytes, colour: bytes = b"0 g") -> pypdfium2.PdfDocument:
+def _page(text: bytes, colour: bytes = b"0 g", ground: bytes = b"") -> pypdfium2.PdfDocument:
+    """A page with `text` in 20 pt Helvetica, in `colour`, over `ground` (drawn first)."""
     pdf = pikepdf.new()
     page = pdf.add_blank_page(page_size=(300, 100))
     font = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font,
                                                 Subtype=pikepdf.Name.Type1,
                                                 BaseFont=pikepdf.Name.Helvetica))
     page.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
-    page.Contents = pdf.make_stream(colour + b" BT /F1 20 Tf 20 40 Td (" + text + b") Tj ET")
+    page.Contents = pdf.make_stream(ground + b" " + colour + b" BT /F1 20 Tf 20 40 Td ("
+                                    + text + b") Tj ET")
     data = io.BytesIO()
     pdf.save(data)
     return pypdfium2.PdfDocument(data.getvalue())
@@ -52,17 +54,7 @@ def test_white_on_white_has_no_ink(reader):
 
 
 def test_light_text_on_a_dark_ground_is_ink_too(reader):
-    pdf = pikepdf.new()
-    page = pdf.add_blank_page(page_size=(300, 100))
-    font = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font,
-                                                Subtype=pikepdf.Name.Type1,
-                                                BaseFont=pikepdf.Name.Helvetica))
-    page.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
-    page.Contents = pdf.make_stream(b"0 g 0 0 300 100 re f 1 g BT /F1 20 Tf 20 40 Td "
-                                    b"(+370 608 712 04) Tj ET")
-    data = io.BytesIO()
-    pdf.save(data)
-    document = pypdfium2.PdfDocument(data.getvalue())
+    document = _page(b"+370 608 712 04", colour=b"1 g", ground=b"0 g 0 0 300 100 re f")
     reading = reader.read(document[0], _box(document))
     assert reading.contrast > 200
     assert reading.text.replace(" ", "") == "+37060871204"
