@@ -21,21 +21,12 @@ from fontTools.ttLib import TTCollection, TTFont
 
 from .errors import ContentError, Problem
 from .files import RefusedFile, check_regular, read_limited
+from .languages import script_of
 from .model import LanguageText, Leaflet, Project
 from .translation import printed_entry
 
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
 
-# The writing system of each language the tool knows; anything else is taken to be Latin
-# or Cyrillic (Noto Sans covers both) unless its code names a script, as in `ku-Arab`.
-SCRIPT_OF_LANGUAGE = {
-    **dict.fromkeys(("ar", "arz", "ckb", "fa", "prs", "ps", "sd", "ug", "ur"), "Arab"),
-    **dict.fromkeys(("am", "ti", "tig"), "Ethi"),
-    "ta": "Taml",
-    "he": "Hebr",
-    "yi": "Hebr",
-}
-RTL_SCRIPTS = frozenset({"Arab", "Hebr", "Syrc", "Thaa", "Nkoo", "Adlm", "Rohg"})
 # Scripts whose glyphs are stored out of reading order (vowel signs before consonants), so
 # a PDF's text layer cannot give the words back reliably.
 REORDERING_SCRIPTS = frozenset({"Beng", "Deva", "Gujr", "Guru", "Khmr", "Knda", "Mlym", "Mymr",
@@ -54,18 +45,8 @@ DEFAULT_FONT_STACKS = {
 }
 
 
-def language_script(code: str) -> str:
-    """The ISO 15924 script a language is written in: from its code's script subtag, or
-    from the table of known languages, else Latin."""
-    parts = code.split("-")
-    for part in parts[1:]:
-        if len(part) == 4:
-            return part
-    return SCRIPT_OF_LANGUAGE.get(parts[0], "Latn")
-
-
 def default_font_stack(code: str) -> tuple[str, ...]:
-    return DEFAULT_FONT_STACKS.get(language_script(code), DEFAULT_FONT_STACKS["Latn"])
+    return DEFAULT_FONT_STACKS.get(script_of(code), DEFAULT_FONT_STACKS["Latn"])
 
 
 @dataclass(frozen=True)

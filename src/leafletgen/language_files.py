@@ -18,6 +18,7 @@ from ruamel.yaml import YAML
 
 from .errors import ContentError, Problem
 from .files import read_content
+from .languages import unknown_subtag
 from .load import MAX_FILE_BYTES, load_yaml
 from .model import Project
 from .translation import (
@@ -28,7 +29,7 @@ from .translation import (
     fingerprint,
     source_language,
 )
-from .validate import LANGUAGE_RE, TEXT_DIR, load_project, unknown_subtag, validate
+from .validate import LANGUAGE_RE, TEXT_DIR, load_project, validate
 
 
 @dataclass(frozen=True)

@@ -10,25 +10,10 @@ from __future__ import annotations
 import datetime
 import functools
 
-from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as _babel_date
 from babel.numbers import format_decimal, format_percent
 
-# Languages CLDR files under another code.
-_LOCALE_ALIASES = {"prs": "fa_AF", "arz": "ar_EG"}
-
-
-@functools.cache
-def babel_locale(code: str) -> Locale:
-    """The CLDR locale for a language code; the bare language if the region or script is
-    unknown, and English (with a plain, unambiguous format) when CLDR has no data at all."""
-    candidates = [_LOCALE_ALIASES.get(code, code), code.split("-")[0]]
-    for candidate in candidates:
-        try:
-            return Locale.parse(candidate, sep="-" if "-" in candidate else "_")
-        except (UnknownLocaleError, ValueError):
-            continue
-    return Locale.parse("en")
+from .languages import babel_locale
 
 
 def format_number(value: float, code: str) -> str:

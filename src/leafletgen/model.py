@@ -9,9 +9,6 @@ from urllib.parse import urlsplit
 
 from .options import Direction, OutputKind
 
-RTL_LANGUAGES = frozenset(
-    {"ar", "arz", "ckb", "dv", "fa", "he", "prs", "ps", "sd", "ug", "ur", "yi"})
-
 
 @dataclass(frozen=True)
 class PageFormat:

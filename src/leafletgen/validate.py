@@ -14,17 +14,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from babel import Locale
-
 from .errors import ContentError, ProblemList
-from .fonts import RTL_SCRIPTS, default_font_stack, language_script
+from .fonts import default_font_stack
+from .languages import direction_of, script_of, unknown_subtag
 from .load import KeyPath, YamlFile, dotted, load_yaml
 from .markup import markup_problems
 from .model import (
     DEFAULT_BLEED_MM,
     LABELS,
     PAGE_FORMATS,
-    RTL_LANGUAGES,
     STATISTIC_UNITS,
     Chart,
     Entry,
@@ -60,20 +58,6 @@ PHONE_RE = re.compile(r"^\+[1-9][0-9]{0,2}(?: ?[0-9]{1,4}){1,7}$")
 FORMAT_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
 TEMPLATE_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*\.html$")
 URL_SCHEMES = ("https", "http")
-
-
-def unknown_subtag(code: str) -> str | None:
-    """What in a well-formed language code CLDR does not know: `xx`, `ar-Latx`, `lt-QQ`."""
-    names = Locale("en")
-    language, *rest = code.split("-")
-    if language not in names.languages:
-        return f"an unknown language {language!r} (a code from ISO 639, e.g. lt, ar, ckb)"
-    for subtag in rest:
-        known = names.scripts if len(subtag) == 4 else names.territories
-        if subtag not in known:
-            kind = "script" if len(subtag) == 4 else "region"
-            return f"an unknown {kind} {subtag!r} in {code!r}"
-    return None
 
 
 @dataclass
@@ -509,8 +493,7 @@ def _language(
                     f"{fallback}.yaml to fall back to")
         fallback = None
     name = check.text(file, ("language", "name"), meta.get("name"))
-    default_direction = "rtl" if code.split("-")[0] in RTL_LANGUAGES or language_script(
-        code) in RTL_SCRIPTS else "ltr"
+    default_direction = direction_of(code)
     direction = meta.get("direction", default_direction)
     if direction not in ("ltr", "rtl"):
         check.error(file, ("language", "direction"), "must be ltr or rtl")
@@ -589,7 +572,7 @@ def _language(
     lines = {dotted(key_path): line for key_path, line in file.lines.items()}
     families, stack_line = font_stack or (default_font_stack(code), None)
     return LanguageText(code, name, direction, file.path, is_source, file_reviewed, labels,
-                        leaflets, texts, lines, script=language_script(code),
+                        leaflets, texts, lines, script=script_of(code),
                         font_stack=families, font_stack_line=stack_line, fallback=fallback,
                         figures=figure_labels)
 

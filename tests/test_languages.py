@@ -1,0 +1,46 @@
+"""What a language code means, from CLDR: script, direction, locale, and whether it is
+known at all."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from leafletgen.build import check
+from leafletgen.languages import babel_locale, direction_of, script_of, unknown_subtag
+from leafletgen.localise import format_number
+
+
+@pytest.mark.parametrize("code, script, direction", [
+    ("hi", "Deva", "ltr"), ("bn", "Beng", "ltr"), ("pa", "Guru", "ltr"), ("si", "Sinh", "ltr"),
+    ("ta", "Taml", "ltr"), ("am", "Ethi", "ltr"), ("ti", "Ethi", "ltr"),
+    ("ar", "Arab", "rtl"), ("ckb", "Arab", "rtl"), ("ps", "Arab", "rtl"), ("ur", "Arab", "rtl"),
+    ("prs", "Arab", "rtl"), ("he", "Hebr", "rtl"), ("dv", "Thaa", "rtl"),
+    ("kmr", "Latn", "ltr"), ("ku-Arab", "Arab", "rtl"), ("sr-Latn", "Latn", "ltr"),
+    ("ru", "Cyrl", "ltr"), ("be", "Cyrl", "ltr"), ("lt", "Latn", "ltr"),
+])
+def test_script_and_direction_come_from_cldr(code: str, script: str, direction: str):
+    assert (script_of(code), direction_of(code)) == (script, direction)
+
+
+def test_aliases_are_the_locale_cldr_files_them_under():
+    assert str(babel_locale("prs")) == "fa_AF"
+    assert str(babel_locale("kmr")) == "ku"
+    assert format_number(1162, "lt") == "1\u00a0162"
+    assert str(babel_locale("lt-QQ")) == "lt"  # an unknown region: the language's own
+
+
+def test_codes_cldr_does_not_know_are_named():
+    assert unknown_subtag("prs") is None and unknown_subtag("kmr") is None
+    assert unknown_subtag("xx") == "an unknown language 'xx' (a code from ISO 639, e.g. lt, " \
+        "ar, ckb)"
+    assert unknown_subtag("ar-Latx") == "an unknown script 'Latx' in 'ar-Latx'"
+
+
+def test_a_dari_language_file_is_a_right_to_left_language(small_project: Path):
+    shutil.copy(small_project / "text" / "lt.yaml", small_project / "text" / "prs.yaml")
+    project, _ = check(small_project)
+    assert project.languages["prs"].direction == "rtl"
+    assert project.languages["prs"].font_stack == ("Noto Naskh Arabic", "Noto Sans")
