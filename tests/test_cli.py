@@ -114,3 +114,14 @@ def test_the_working_folder_is_the_project_when_it_holds_one(run, small_project:
     assert code == 0, stderr
     assert (small_project / "build" / "card" / "card.en.pdf").is_file()
     assert run("build")[1].startswith("up to date")  # its own output is not an input
+
+
+def test_a_file_a_command_cannot_write_is_one_sentence(run, small_project: Path,
+                                                       tmp_path: Path):
+    (tmp_path / "afile").write_text("in the way")
+    code, _, stderr = run("po", "export", "-p", small_project, "lt", "-o", "afile/lt.po")
+    assert (code, stderr) == (1, "error: cannot write afile/lt.po: part of the path is a "
+                                 "file, not a folder; give another file with -o\n")
+    code, _, stderr = run("init", "afile/new")
+    assert (code, stderr) == (1, "error: cannot write afile/new: part of the path is a file, "
+                                 "not a folder; choose another folder\n")

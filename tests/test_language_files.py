@@ -152,3 +152,28 @@ def test_new_text_from_a_translator_needs_a_new_review(run, project: Path):
     assert code == 0, stderr
     entry = read_yaml(project / "text" / "lt.yaml")["entries"]["who-pays"]
     assert entry["status"] == "unreviewed" and "review" not in entry
+
+
+def test_a_project_folder_that_refuses_writing_is_one_sentence(run, project: Path):
+    import os
+    import stat
+    import subprocess
+
+    text = project / "text"
+    # As root, permissions do not stop writing: a read-only bind mount does.
+    mounted = subprocess.run(["mount", "--bind", "-o", "ro", text, text], capture_output=True)
+    if mounted.returncode != 0:
+        os.chmod(text, stat.S_IRUSR | stat.S_IXUSR)
+        if os.access(text, os.W_OK):
+            pytest.skip("cannot make a folder read-only here")
+    try:
+        code, _, stderr = run("lang", "add", "de", "-p", project)
+        assert code == 1
+        assert "project/text/de.yaml: cannot write it: " in stderr
+        assert "copy the project to a folder you can write to" in stderr
+        assert "Traceback" not in stderr
+    finally:
+        if mounted.returncode == 0:
+            subprocess.run(["umount", text], check=True)
+        else:
+            os.chmod(text, 0o755)

@@ -60,6 +60,12 @@ def _fail(error: ContentError) -> NoReturn:
     sys.exit(1)
 
 
+def _os_failure(path: Path, error: OSError, elsewhere: str) -> NoReturn:
+    """A file the command could not write: one sentence with the path and what to do."""
+    click.echo(f"error: {OutputError(path, error, elsewhere, 'try again')}", err=True)
+    sys.exit(1)
+
+
 def _report(error: ContentError) -> None:
     count = len(error.problems)
     click.echo(f"error: {count} problem{'s' if count != 1 else ''} found:", err=True)
@@ -418,7 +424,10 @@ def po_export_command(project_dir: Path, language: str, output: Path | None) -> 
         raise click.UsageError(f"{language!r} is the source language, which is not "
                                "translated; export one of the others")
     output = output or Path(f"{language}.po")
-    output.write_text(export_po(project, language), encoding="utf-8")
+    try:
+        output.write_text(export_po(project, language), encoding="utf-8")
+    except OSError as error:
+        _os_failure(output, error, "give another file with -o")
     click.echo(f"wrote {display_path(output)}")
 
 
@@ -506,8 +515,11 @@ def init_command(directory: Path) -> None:
         click.echo(f"error: {display_path(directory)} is not empty; choose a new folder",
                    err=True)
         sys.exit(1)
-    shutil.copytree(starter_dir(), directory, dirs_exist_ok=True,
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    try:
+        shutil.copytree(starter_dir(), directory, dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns("__pycache__"))
+    except OSError as error:
+        _os_failure(directory, error, "choose another folder")
     click.echo(f"created {display_path(directory)}/; build it with: "
                f"leafletgen build --project {display_path(directory)}")
 

@@ -30,6 +30,10 @@ from .translation import (
     source_language,
 )
 from .validate import LANGUAGE_RE, TEXT_DIR, load_project, validate
+from .write import what_to_do
+
+# Where else a language file can be written, when the project's folder refuses it.
+_ELSEWHERE = "copy the project to a folder you can write to"
 
 
 @dataclass(frozen=True)
@@ -129,7 +133,10 @@ def write_language_file(project: Project, path: Path, text: str) -> None:
                                     f"after the change: {problem.message}")
                             for problem in error.problems]) from None
     mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o666 & ~_umask()
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    except OSError as error:
+        raise _cannot_write(path, error) from None
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as file:
             file.write(text)
@@ -137,9 +144,17 @@ def write_language_file(project: Project, path: Path, text: str) -> None:
             os.fsync(file.fileno())
         os.chmod(temporary, mode)  # mkstemp makes it 0600; the file was shared as it was
         os.replace(temporary, path)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise _cannot_write(path, error) from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _cannot_write(path: Path, error: OSError) -> ContentError:
+    return ContentError(Problem(path, None, "", "cannot write it: "
+                                + what_to_do(error, _ELSEWHERE, "try again")))
 
 
 def _umask() -> int:

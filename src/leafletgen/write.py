@@ -43,8 +43,10 @@ class OutputError(Exception):
     """The operating system refused to write an output (a full disk, a read-only folder):
     one sentence with the path and what to do."""
 
-    def __init__(self, path: Path, error: OSError):
-        super().__init__(f"cannot write {display_path(path)}: {_what_to_do(error)}")
+    def __init__(self, path: Path, error: OSError, elsewhere: str = "choose another --output",
+                 again: str = "build again"):
+        super().__init__(f"cannot write {display_path(path)}: "
+                         f"{what_to_do(error, elsewhere, again)}")
 
 
 class Interrupted(BaseException):
@@ -56,20 +58,23 @@ class Interrupted(BaseException):
         self.committed = committed
 
 
-def _what_to_do(error: OSError) -> str:
+def what_to_do(error: OSError, elsewhere: str = "choose another --output",
+               again: str = "build again") -> str:
+    """What an OSError a user can cause means, and what to do about it, in words:
+    `elsewhere` says where else to write, `again` what to repeat once it is mended."""
     reason = error.strerror or str(error)
     hints = {
-        errno.ENOSPC: "the disk is full; free some space and build again",
-        errno.EDQUOT: "the disk quota is used up; free some space and build again",
-        errno.EROFS: "the folder is on a read-only disk; choose another --output",
-        errno.EACCES: "permission denied; choose another --output, or allow writing there",
-        errno.EPERM: "permission denied; choose another --output, or allow writing there",
+        errno.ENOSPC: f"the disk is full; free some space and {again}",
+        errno.EDQUOT: f"the disk quota is used up; free some space and {again}",
+        errno.EROFS: f"the folder is on a read-only disk; {elsewhere}",
+        errno.EACCES: f"permission denied; {elsewhere}, or allow writing there",
+        errno.EPERM: f"permission denied; {elsewhere}, or allow writing there",
         errno.EEXIST: "something that is not a folder (perhaps a broken link) is in the way; "
-                      "remove it or choose another --output",
-        errno.ENOTDIR: "part of the path is a file, not a folder; choose another --output",
-        errno.ELOOP: "the path is a loop of links; choose another --output",
+                      f"remove it or {elsewhere}",
+        errno.ENOTDIR: f"part of the path is a file, not a folder; {elsewhere}",
+        errno.ELOOP: f"the path is a loop of links; {elsewhere}",
     }
-    fallback = f"{reason}; check the folder and build again"
+    fallback = f"{reason}; check the folder and {again}"
     return hints.get(error.errno, fallback) if error.errno is not None else fallback
 
 
