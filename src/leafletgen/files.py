@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import stat
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -19,12 +20,15 @@ from .errors import ContentError, Problem
 
 
 class RefusedFile(Exception):
-    """A file the tool will not read, with the reason in words."""
+    """A file the tool will not read, with the reason in words and its kind: "missing",
+    "outside" (a link out of the allowed folders), "special" (not a regular file),
+    "large", "unreadable" or "encoding"."""
 
-    def __init__(self, path: Path, reason: str):
+    def __init__(self, path: Path, reason: str, kind: str = "unreadable"):
         super().__init__(f"{path}: {reason}")
         self.path = path
         self.reason = reason
+        self.kind = kind
 
     def problem(self, key: str = "") -> Problem:
         return Problem(self.path, None, key, self.reason)
@@ -36,14 +40,15 @@ def read_limited(path: Path, limit: int, within: Iterable[Path] | None = None) -
     descriptor, info = _open_regular(path, within)
     try:
         if info.st_size > limit:
-            raise RefusedFile(path, f"file is {info.st_size} bytes, over the limit of {limit}")
+            raise RefusedFile(path, f"file is {info.st_size} bytes, over the limit of {limit}",
+                              "large")
         chunks, size = [], 0
         while chunk := os.read(descriptor, min(1 << 20, limit + 1 - size)):
             chunks.append(chunk)
             size += len(chunk)
             if size > limit:
                 raise RefusedFile(path, f"file grew past the limit of {limit} bytes while "
-                                  "being read")
+                                  "being read", "large")
         return b"".join(chunks)
     except OSError as error:
         raise RefusedFile(path, f"cannot be read: {error.strerror}") from None
@@ -62,12 +67,13 @@ def _open_regular(path: Path, within: Iterable[Path] | None) -> tuple[int, os.st
     try:
         real = path.resolve(strict=True)
     except (OSError, RuntimeError):  # RuntimeError: a symlink loop on older Pythons
-        raise RefusedFile(path, "cannot be read: no such file, or a broken link") from None
+        raise RefusedFile(path, "cannot be read: no such file, or a broken link",
+                          "missing") from None
     if within is not None:
         roots = [root.resolve() for root in within]
         if not any(real.is_relative_to(root) for root in roots):
             raise RefusedFile(path, "is a link to a file outside the project; copy the file "
-                              "into the project instead")
+                              "into the project instead", "outside")
     # Opened without blocking: opening a FIFO for reading otherwise waits for a writer.
     flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
@@ -78,7 +84,7 @@ def _open_regular(path: Path, within: Iterable[Path] | None) -> tuple[int, os.st
     if not stat.S_ISREG(info.st_mode):
         os.close(descriptor)
         raise RefusedFile(path, f"is not a regular file ({_kind(info.st_mode)}); only "
-                          "ordinary files are read")
+                          "ordinary files are read", "special")
     return descriptor, info
 
 
@@ -88,6 +94,45 @@ def read_content(path: Path, limit: int, within: Iterable[Path] | None = None) -
         return read_limited(path, limit, within)
     except RefusedFile as refused:
         raise ContentError(refused.problem()) from None
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process exists: what a killed build left (staged files, fontconfig
+    folders) is named with its process id, and removed once that process is gone."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists, but is another user's
+        return True
+    return True
+
+
+def write_temporary(target: Path, data: bytes, mode: int | None = None) -> Path:
+    """`data` written and synced to a new file beside `target`, named as this process's
+    (`.<name>.leafletgen-<pid>-<random>.tmp`), with `mode` (default: as any new file); the
+    caller renames it into place. Nothing is left if writing fails."""
+    handle, name = tempfile.mkstemp(dir=target.parent,
+                                    prefix=f".{target.name}.leafletgen-{os.getpid()}-",
+                                    suffix=".tmp")
+    temporary = Path(name)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        # mkstemp makes the file private (0600); outputs are for sharing, as any file.
+        os.chmod(temporary, 0o666 & ~_umask() if mode is None else mode)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return temporary
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _kind(mode: int) -> str:

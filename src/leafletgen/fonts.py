@@ -20,7 +20,7 @@ from xml.sax.saxutils import escape
 from fontTools.ttLib import TTCollection, TTFont
 
 from .errors import ContentError, Problem
-from .files import RefusedFile, check_regular, read_limited
+from .files import RefusedFile, check_regular, process_alive, read_limited
 from .languages import script_of
 from .model import LanguageText, Leaflet, Project
 from .translation import printed_entry
@@ -288,9 +288,5 @@ def remove_abandoned_configurations() -> None:
         owner = folder.name[len(IsolatedFontconfig.PREFIX):].split("-", 1)[0]
         if not owner.isdigit() or not folder.is_dir() or folder.is_symlink():
             continue
-        try:
-            os.kill(int(owner), 0)
-        except ProcessLookupError:
+        if not process_alive(int(owner)):
             shutil.rmtree(folder, ignore_errors=True)
-        except OSError:  # alive, but another user's
-            continue

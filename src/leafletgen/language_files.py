@@ -9,7 +9,6 @@ import datetime
 import io
 import os
 import stat
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from babel import Locale, UnknownLocaleError
 from ruamel.yaml import YAML
 
 from .errors import ContentError, Problem
-from .files import read_content
+from .files import read_content, write_temporary
 from .languages import unknown_subtag
 from .load import MAX_FILE_BYTES, load_yaml
 from .model import Project
@@ -132,35 +131,21 @@ def write_language_file(project: Project, path: Path, text: str) -> None:
         raise ContentError([Problem(problem.file, problem.line, problem.key,
                                     f"after the change: {problem.message}")
                             for problem in error.problems]) from None
-    mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o666 & ~_umask()
+    mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else None  # kept as it was
+    temporary = None
     try:
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    except OSError as error:
-        raise _cannot_write(path, error) from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        os.chmod(temporary, mode)  # mkstemp makes it 0600; the file was shared as it was
+        temporary = write_temporary(path, text.encode("utf-8"), mode)
         os.replace(temporary, path)
     except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
         raise _cannot_write(path, error) from None
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _cannot_write(path: Path, error: OSError) -> ContentError:
     return ContentError(Problem(path, None, "", "cannot write it: "
                                 + what_to_do(error, _ELSEWHERE, "try again")))
 
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 @dataclass(frozen=True)
@@ -208,7 +193,7 @@ def review_language(project: Project, code: str, entry_ids: tuple[str, ...], by:
     if problems:
         raise ContentError(problems)
 
-    yaml = _round_trip()
+    yaml = round_trip_yaml()
     data = yaml.load(read_content(language.file, MAX_FILE_BYTES).decode("utf-8-sig"))
     for entry_id in reviewable:
         node = data["entries"][entry_id]
@@ -225,7 +210,7 @@ def review_language(project: Project, code: str, entry_ids: tuple[str, ...], by:
     return Review(language.file, tuple(reviewable), tuple(left), not entry_ids)
 
 
-def _round_trip() -> YAML:
+def round_trip_yaml() -> YAML:
     """ruamel in round-trip mode, laid out as the language files are: comments, order and
     block scalars kept."""
     yaml = YAML()

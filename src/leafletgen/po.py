@@ -16,13 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import polib
-from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from . import __version__
 from .errors import ProblemList
 from .files import read_content
-from .language_files import write_language_file
+from .language_files import round_trip_yaml, write_language_file
 from .load import MAX_FILE_BYTES
 from .model import Project
 from .placeholders import placeholders
@@ -92,14 +91,6 @@ class ImportResult:
     confirmed: tuple[str, ...]  # entries whose translation now matches the current source
 
 
-def _yaml() -> YAML:
-    yaml = YAML()
-    yaml.preserve_quotes = True
-    yaml.width = 4096
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    return yaml
-
-
 def import_po(project: Project, po_path: Path) -> ImportResult:
     """Check a translator's catalogue against the project, then apply it to the language
     file in one atomic write; on any problem raise ContentError and write nothing."""
@@ -153,7 +144,7 @@ def import_po(project: Project, po_path: Path) -> ImportResult:
             unfuzzy_fields.setdefault(entry_id, set()).add(field)
     problems.raise_if_any()
 
-    yaml = _yaml()
+    yaml = round_trip_yaml()
     data = yaml.load(read_content(language.file, MAX_FILE_BYTES).decode("utf-8-sig"))
     file_reviewed = data.get("status") == "reviewed"
     for key, text in updates.items():

@@ -9,7 +9,6 @@ import dataclasses
 import hashlib
 import logging
 import mimetypes
-import stat
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -177,6 +176,13 @@ def overflow_mm(document, allowed: int) -> float:
     return total
 
 
+# Why a file a document asks for is refused, as the build reports it.
+_FETCH_REFUSALS = {"missing": "no such file",
+                   "outside": "outside the project's and leafletgen's folders",
+                   "special": "not a regular file",
+                   "large": f"larger than {MAX_RESOURCE_BYTES // 1_000_000} MB"}
+
+
 def _ProjectFetcher(weasyprint, allowed_roots: tuple[Path, ...]):
     """A URL fetcher that serves only regular files inside the allowed folders, and data: URIs
     that leafletgen itself writes (QR codes); it refuses the network and everything else."""
@@ -194,21 +200,11 @@ def _ProjectFetcher(weasyprint, allowed_roots: tuple[Path, ...]):
             if scheme != "file":
                 return self._refuse(url, "only files inside the project may be used")
             path = Path(unquote(urlsplit(url).path))
-            try:
-                real = path.resolve(strict=True)
-                info = real.stat()
-            except OSError:
-                return self._refuse(url, "no such file")
-            if not any(real.is_relative_to(root) for root in allowed_roots):
-                return self._refuse(url, "outside the project's and leafletgen's folders")
-            if not stat.S_ISREG(info.st_mode):
-                return self._refuse(url, "not a regular file")
-            if info.st_size > MAX_RESOURCE_BYTES:
-                return self._refuse(url, f"larger than {MAX_RESOURCE_BYTES // 1_000_000} MB")
-            try:  # decided again on the open file: it may have been swapped meanwhile
-                data = read_limited(real, MAX_RESOURCE_BYTES, allowed_roots)
+            try:  # decided on the open file, as every file a project gives is
+                data = read_limited(path, MAX_RESOURCE_BYTES, allowed_roots)
             except RefusedFile as refused:
-                return self._refuse(url, refused.reason)
+                return self._refuse(url, _FETCH_REFUSALS.get(refused.kind, refused.reason))
+            real = path.resolve()
             content_type = mimetypes.guess_type(real.name)[0] or "application/octet-stream"
             self.served.append(real)
             return weasyprint.urls.URLFetcherResponse(url, data, {"Content-Type": content_type})

@@ -23,11 +23,11 @@ import json
 import os
 import re
 import signal
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import display_path
+from .files import process_alive, write_temporary
 
 MANIFEST_NAME = "manifest.json"
 JOURNAL_NAME = ".leafletgen-commit.json"
@@ -186,7 +186,7 @@ class OutputWriter:
             raise ValueError(f"{relative} would be written twice in one build")
         with _os_errors(target):
             target.parent.mkdir(parents=True, exist_ok=True)
-            self._staged[target] = _write_temporary(target, data)
+            self._staged[target] = write_temporary(target, data)
         return target
 
     def commit(self) -> None:
@@ -199,7 +199,7 @@ class OutputWriter:
             with _signals_held(), _os_errors(self.output_dir):
                 renames = [[str(t.relative_to(root)), str(f.relative_to(root))]
                            for f, t in self._staged.items()]
-                journal = _write_temporary(root / JOURNAL_NAME,
+                journal = write_temporary(root / JOURNAL_NAME,
                                            json.dumps({"renames": renames}).encode())
                 os.replace(journal, root / JOURNAL_NAME)
                 _sync_folders({root})
@@ -227,18 +227,8 @@ class OutputWriter:
             return
         for leftover in self.output_dir.rglob(".*.tmp"):
             match = _TEMPORARY.match(leftover.name)
-            if match and not _alive(int(match.group(1))) and leftover.is_file():
+            if match and not process_alive(int(match.group(1))) and leftover.is_file():
                 leftover.unlink(missing_ok=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # someone else's process
-        return True
-    return True
 
 
 @contextlib.contextmanager
@@ -270,30 +260,6 @@ def write_file(output_dir: Path, relative: str, data: bytes) -> Path:
     """One file, written atomically (bundles, and anything written outside a build)."""
     with OutputWriter(output_dir) as writer:
         return writer.stage(relative, data)
-
-
-def _write_temporary(target: Path, data: bytes) -> Path:
-    handle, name = tempfile.mkstemp(dir=target.parent,
-                                    prefix=f".{target.name}.leafletgen-{os.getpid()}-",
-                                    suffix=".tmp")
-    temporary = Path(name)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        # mkstemp makes the file private (0600); outputs are for sharing, as any file.
-        os.chmod(temporary, 0o666 & ~_umask())
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return temporary
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def read_manifest(output_dir: Path) -> dict:
