@@ -48,7 +48,7 @@ def test_content_errors_exit_1_and_build_nothing(run, small_project: Path, tmp_p
     edit(small_project / "project.yaml", "format: A5", "format: A3")
     code, stdout, stderr = run("build", "-p", small_project, "-o", "out")
     assert (code, stdout) == (1, "")
-    assert stderr == ("error: 1 problem found:\n  small/project.yaml:10: leaflets.card.format: "
+    assert stderr == ("error: 1 problem found:\n  small/project.yaml:10:5: leaflets.card.format: "
                       "unknown page format 'A3' (known: A4, A5, A6, DL, credit-card, "
                       "A5-booklet, DL-trifold; a project adds its own under `formats:`)\n")
     assert not (tmp_path / "out").exists()

@@ -58,7 +58,7 @@ def test_a_figure_typed_by_hand_in_the_source_is_flagged(run, project: Path):
     edit(project / "text" / "en.yaml", "to {stat:refugee-status-lt} people",
          "to {stat:refugee-status-lt} people (1162)")
     _, _, stderr = run("check", "-p", project)
-    assert ("text/en.yaml:96: entries.economic-migrants.answer: the figure 1162 is typed by "
+    assert ("text/en.yaml:97: entries.economic-migrants.answer: the figure 1162 is typed by "
             "hand: write {stat:refugee-status-lt} so it follows statistics.yaml") in stderr
 
 
@@ -71,7 +71,7 @@ def test_stale_figures_are_warnings_with_their_age(run, project: Path):
     edit(project / "project.yaml", "statistics_max_age_days: 100000",
          "statistics_max_age_days: 365")
     _, _, stderr = run("check", "-p", project)
-    assert "statistics.yaml:5: refugee-status-lt: figure as of 1990-01-01 is " in stderr
+    assert "statistics.yaml:6: refugee-status-lt: figure as of 1990-01-01 is " in stderr
 
 
 def test_an_unknown_figure_is_an_error(run, project: Path):
@@ -122,9 +122,9 @@ def test_dates_in_the_future_are_warnings(run, project: Path):
          "subsidiary", f"  as_of: {next_year}-01-15\n  source: migration-department\nsubsidiary")
     code, _, stderr = run("check", "-p", project)
     assert code == 0
-    assert (f"warning: leaflets/sources.yaml:2: criminal-code.date: {next_year}-09-26 is in "
+    assert (f"warning: leaflets/sources.yaml:3: criminal-code.date: {next_year}-09-26 is in "
             "the future: check it") in stderr.replace("project/", "leaflets/")
-    assert (f"warning: leaflets/statistics.yaml:5: refugee-status-lt.as_of: {next_year}-01-15 "
+    assert (f"warning: leaflets/statistics.yaml:6: refugee-status-lt.as_of: {next_year}-01-15 "
             "is in the future: check it") in stderr.replace("project/", "leaflets/")
     code, _, stderr = run("build", "-p", project, "--strict", "--leaflet", "fact-sheet")
     assert code == 1 and "is in the future" in stderr

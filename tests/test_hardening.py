@@ -49,14 +49,14 @@ def pad(relative: str, size: int) -> Callable[[Path], None]:
 # (case, how to break the small project, the problem line the build must print)
 CATALOGUE = [
     ("yaml syntax", replace("text/en.yaml", QUESTION, "question: [May I help?"),
-     "small/text/en.yaml:21: YAML syntax error: while parsing a flow sequence"),
+     "small/text/en.yaml:21:26: YAML syntax error: while parsing a flow sequence"),
     ("tab indent", replace("text/en.yaml", "  legal:\n    question", "  legal:\n\tquestion"),
-     "small/text/en.yaml:18: YAML syntax error: while scanning for the next token, found "
+     "small/text/en.yaml:18:1: YAML syntax error: while scanning for the next token, found "
      "character '\\t' that cannot start any token (use spaces, not tabs, to indent)"),
     ("duplicate key", replace("text/en.yaml", QUESTION, QUESTION + "\n    question: Again?"),
-     "small/text/en.yaml:22: entries.help.question: duplicate key (first given on line 21)"),
+     "small/text/en.yaml:22:5: entries.help.question: duplicate key (first given on line 21)"),
     ("wrong type", replace("project.yaml", "pages: 1", "pages: one"),
-     "small/project.yaml:11: leaflets.card.pages: must be a whole number of pages, 1 or more"),
+     "small/project.yaml:11:5: leaflets.card.pages: must be a whole number, not text 'one'"),
     ("text where a mapping belongs", write("text/en.yaml", b"- a\n- b\n"),
      "small/text/en.yaml:1: must be a mapping of keys, not a list"),
     ("empty file", write("entries.yaml", b""), "small/entries.yaml:1: file is empty"),
@@ -67,23 +67,23 @@ CATALOGUE = [
     ("alias bomb", write("sources.yaml", BILLION_LAUGHS.encode()),
      "small/sources.yaml:2: YAML aliases (*name) are not allowed in content"),
     ("merge key", replace("sources.yaml", "code:\n", "code:\n  <<: {publisher: x}\n"),
-     "small/sources.yaml:2: code: merge keys (<<) are not allowed"),
+     "small/sources.yaml:2:3: code: merge keys (<<) are not allowed"),
     ("nested too deep", replace("text/en.yaml", ANSWER, "answer: " + "[" * 100 + "]" * 100),
      "small/text/en.yaml:19: nested more than 40 levels deep"),
     ("python tag", replace("text/en.yaml", ANSWER,
                            'answer: !!python/object/apply:os.system ["touch /tmp/x"]'),
-     "small/text/en.yaml:19: entries.legal.answer: the YAML tag "
+     "small/text/en.yaml:19:5: entries.legal.answer: the YAML tag "
      "'tag:yaml.org,2002:python/object/apply:os.system' is not allowed in content"),
     ("impossible date", replace("sources.yaml", "date: 2000-09-26", "date: 2000-13-26"),
-     "small/sources.yaml:4: code.date: bad value '2000-13-26': month must be in 1..12"),
+     "small/sources.yaml:4:3: code.date: bad value '2000-13-26': month must be in 1..12"),
     ("number of 5000 digits", replace("project.yaml", "pages: 1", "pages: 1" + "0" * 5000),
-     "small/project.yaml:11: leaflets.card.pages: bad value '1000000000000000000000000000000"
+     "small/project.yaml:11:5: leaflets.card.pages: bad value '1000000000000000000000000000000"
      "000000000': a number far too long"),
     ("infinite figure", write("statistics.yaml", b"x:\n  value: .inf\n  unit: count\n"
                               b"  as_of: 2026-01-01\n  source: code\n"),
-     "small/statistics.yaml:2: x.value: must be a count or a percentage, not inf"),
+     "small/statistics.yaml:2:3: x.value: must be a finite number, not inf"),
     ("unknown key", replace("text/en.yaml", QUESTION, QUESTION + "\n    answr: typo"),
-     "small/text/en.yaml:22: entries.help.answr: unknown key (allowed here: answer, question)"),
+     "small/text/en.yaml:22:5: entries.help.answr: unknown key (allowed here: answer, question)"),
     ("unknown language", copy_lt_to("xx.yaml"),
      "small/text/xx.yaml:1: the file name 'xx.yaml' names an unknown language 'xx'"),
     ("malformed language code", copy_lt_to("LT_lt.yaml"),
@@ -92,114 +92,114 @@ CATALOGUE = [
     ("unknown region", copy_lt_to("lt-QQ.yaml"),
      "small/text/lt-QQ.yaml:1: the file name 'lt-QQ.yaml' names an unknown region 'QQ'"),
     ("duplicate entry id", replace("entries.yaml", "help: {}", "help: {}\nhelp: {}"),
-     "small/entries.yaml:4: help: duplicate key (first given on line 3)"),
+     "small/entries.yaml:4:1: help: duplicate key (first given on line 3)"),
     ("duplicate section id",
      replace("project.yaml", "      - id: main\n        entries: [legal, help]",
              "      - id: main\n        entries: [legal]\n      - id: main\n"
              "        entries: [help]"),
-     "small/project.yaml:16: leaflets.card.sections[1].id: section 'main' is listed twice"),
+     "small/project.yaml:16:9: leaflets.card.sections[1].id: section 'main' is listed twice"),
     ("malformed phone number", replace("project.yaml", '"+370 608 712 04"', '"+370 608 712 0O"'),
-     "small/project.yaml:4: organisation.hotline: not an international phone number: "
+     "small/project.yaml:4:3: organisation.hotline: not an international phone number: "
      "'+370 608 712 0O'"),
     ("javascript: source", replace("sources.yaml", SOURCE_URL, "url: javascript:alert(1)"),
-     "small/sources.yaml:5: code.url: not a web address: 'javascript:alert(1)'"),
+     "small/sources.yaml:5:3: code.url: not a web address: 'javascript:alert(1)'"),
     ("data: source", replace("sources.yaml", SOURCE_URL, "url: data:text/html,<b>x</b>"),
-     "small/sources.yaml:5: code.url: not a web address: 'data:text/html,<b>x</b>'"),
+     "small/sources.yaml:5:3: code.url: not a web address: 'data:text/html,<b>x</b>'"),
     ("file: website", replace("project.yaml", "website: https://example.org",
                               "website: file:///etc/passwd"),
-     "small/project.yaml:3: organisation.website: not a web address: 'file:///etc/passwd'"),
+     "small/project.yaml:3:3: organisation.website: not a web address: 'file:///etc/passwd'"),
     ("javascript: link", replace("text/en.yaml", ANSWER, "answer: See [it](javascript:x())."),
-     "small/text/en.yaml:19: entries.legal.answer: link to 'javascript:x()': only https, "
+     "small/text/en.yaml:19:5: entries.legal.answer: link to 'javascript:x()': only https, "
      "http, tel and mailto links are allowed"),
     ("file: link", replace("text/en.yaml", ANSWER, "answer: See [it](file:///etc/passwd)."),
-     "small/text/en.yaml:19: entries.legal.answer: link to 'file:///etc/passwd': only https, "
+     "small/text/en.yaml:19:5: entries.legal.answer: link to 'file:///etc/passwd': only https, "
      "http, tel and mailto links are allowed"),
     ("raw <img>", replace("text/en.yaml", ANSWER,
                           "answer: 'No <img src=\"file:///etc/passwd\">'"),
-     "small/text/en.yaml:19: entries.legal.answer: raw HTML is not allowed "
+     "small/text/en.yaml:19:5: entries.legal.answer: raw HTML is not allowed "
      "('<img src=\"file:///etc/passwd\">')"),
     ("raw <script>", replace("text/en.yaml", ANSWER, "answer: 'No <script>x()</script>'"),
-     "small/text/en.yaml:19: entries.legal.answer: raw HTML is not allowed ('<script>')"),
+     "small/text/en.yaml:19:5: entries.legal.answer: raw HTML is not allowed ('<script>')"),
     ("raw <link>", replace("text/en.yaml", ANSWER,
                            "answer: 'No <link rel=stylesheet href=http://127.0.0.1/s.css>'"),
-     "small/text/en.yaml:19: entries.legal.answer: raw HTML is not allowed ('<link "),
+     "small/text/en.yaml:19:5: entries.legal.answer: raw HTML is not allowed ('<link "),
     ("style and CSS url()", replace(
         "text/en.yaml", ANSWER, "answer: 'No <span style=\"background: url(/dev/zero)\">x</span>'"),
-     "small/text/en.yaml:19: entries.legal.answer: raw HTML is not allowed ('<span style="),
+     "small/text/en.yaml:19:5: entries.legal.answer: raw HTML is not allowed ('<span style="),
     ("Markdown image", replace("text/en.yaml", ANSWER, "answer: No ![x](https://example.org/x.png)"),
-     "small/text/en.yaml:19: entries.legal.answer: images are not allowed in text "
+     "small/text/en.yaml:19:5: entries.legal.answer: images are not allowed in text "
      "('https://example.org/x.png')"),
     ("Jinja statement", replace("text/en.yaml", ANSWER, "answer: '{% include \"/etc/passwd\" %}'"),
-     "small/text/en.yaml:19: entries.legal.answer: broken placeholder near '{% include '"),
+     "small/text/en.yaml:19:5: entries.legal.answer: broken placeholder near '{% include '"),
     ("unknown placeholder", replace("text/en.yaml", ANSWER, "answer: Call {secret}."),
-     "small/text/en.yaml:19: entries.legal.answer: unknown placeholder {secret}"),
+     "small/text/en.yaml:19:5: entries.legal.answer: unknown placeholder {secret}"),
     ("template outside its folder", replace("project.yaml", "template: handout.html",
                                             "template: ../../../etc/passwd"),
-     "small/project.yaml:9: leaflets.card.template: must be a file name ending in .html"),
+     "small/project.yaml:9:5: leaflets.card.template: must be a file name ending in .html"),
     ("missing template", replace("project.yaml", "template: handout.html", "template: no.html"),
-     "small/project.yaml:9: leaflets.card.template: no template 'no.html' in "),
+     "small/project.yaml:9:5: leaflets.card.template: no template 'no.html' in "),
     ("QR target too long", replace("sources.yaml", SOURCE_URL,
                                    "url: https://e-seimas.lrs.lt/" + "a" * 400),
-     "small/sources.yaml:5: code.url: too long for a printed QR code: its code would be "
+     "small/sources.yaml:5:3: code.url: too long for a printed QR code: its code would be "
      "47.2 mm wide, and 30 mm is the most a leaflet prints"),
     ("right-to-left override", replace("text/en.yaml", ANSWER,
                                        'answer: "No, under Article \\u202E291 part 2."'),
-     "small/text/en.yaml:19: entries.legal.answer: contains a direction control (U+202E, "
+     "small/text/en.yaml:19:5: entries.legal.answer: contains a direction control (U+202E, "
      "character 19): leafletgen isolates numbers and Latin words itself; delete it"),
     ("left-to-right mark", replace("text/en.yaml", QUESTION, 'question: "May I\\u200E help?"'),
-     "small/text/en.yaml:21: entries.help.question: contains a direction control (U+200E"),
+     "small/text/en.yaml:21:5: entries.help.question: contains a direction control (U+200E"),
     ("zero-width space", replace("text/en.yaml", QUESTION, 'question: "May\\u200B I help?"'),
-     "small/text/en.yaml:21: entries.help.question: contains a zero-width space (U+200B, "
+     "small/text/en.yaml:21:5: entries.help.question: contains a zero-width space (U+200B, "
      "character 4): delete it"),
     ("joiner outside a word", replace("text/en.yaml", QUESTION, 'question: "May I help? \\u200D"'),
-     "small/text/en.yaml:21: entries.help.question: contains a zero-width joiner or "
+     "small/text/en.yaml:21:5: entries.help.question: contains a zero-width joiner or "
      "non-joiner outside a word (U+200D, character 13)"),
     ("control character", replace("text/en.yaml", QUESTION, 'question: "May I help?\\a"'),
-     "small/text/en.yaml:21: entries.help.question: contains a control character (U+0007"),
+     "small/text/en.yaml:21:5: entries.help.question: contains a control character (U+0007"),
     ("replacement character", replace("text/en.yaml", QUESTION, 'question: "May I h\\uFFFDlp?"'),
-     "small/text/en.yaml:21: entries.help.question: contains a replacement character"),
+     "small/text/en.yaml:21:5: entries.help.question: contains a replacement character"),
     ("unquoted colon", replace("text/en.yaml", ANSWER, "answer: No: under Article 291 part 2."),
-     "small/text/en.yaml:19: YAML syntax error: mapping values are not allowed here (a text "
+     "small/text/en.yaml:19:15: YAML syntax error: mapping values are not allowed here (a text "
      "with a colon and a space in it must be in quotes: answer: \"Note: like this\")"),
     ("a translation that is a list", write("text/lt.yaml", b"- a\n- b\n"),
      "small/text/lt.yaml:1: must be a mapping of keys, not a list"),
     ("review without a date", replace("text/lt.yaml", "status: unreviewed\n",
                                       "status: reviewed\nreview:\n  by: Ona\n"),
-     "small/text/lt.yaml:4: review: missing key 'date'"),
+     "small/text/lt.yaml:4:1: review: missing key 'date'"),
     ("line separator", replace("text/en.yaml", QUESTION, 'question: "May I\\u2028help?"'),
-     "small/text/en.yaml:21: entries.help.question: contains a Unicode line or paragraph "
+     "small/text/en.yaml:21:5: entries.help.question: contains a Unicode line or paragraph "
      "separator (U+2028, character 6): use a new line (or a blank line) instead"),
     ("paragraph separator", replace("text/en.yaml", ANSWER, 'answer: "No.\\u2029Yes."'),
-     "small/text/en.yaml:19: entries.legal.answer: contains a Unicode line or paragraph "
+     "small/text/en.yaml:19:5: entries.legal.answer: contains a Unicode line or paragraph "
      "separator (U+2029, character 4)"),
     ("lone surrogate", replace("text/en.yaml", QUESTION, 'question: "May I \\uD800help?"'),
-     "small/text/en.yaml:21: entries.help.question: contains half of a UTF-16 pair (U+D800, "
+     "small/text/en.yaml:21:5: entries.help.question: contains half of a UTF-16 pair (U+D800, "
      "character 7), which is not a character: retype the text around it"),
     ("invisible format character", replace("text/en.yaml", QUESTION,
                                            'question: "May I\\u2063 help?"'),
-     "small/text/en.yaml:21: entries.help.question: contains an invisible formatting "
+     "small/text/en.yaml:21:5: entries.help.question: contains an invisible formatting "
      "character (U+2063, character 6) (INVISIBLE SEPARATOR): delete it"),
     ("URL with a user part", replace("sources.yaml", SOURCE_URL,
                                      "url: https://e-seimas.lrs.lt@evil.example/x"),
-     "small/sources.yaml:5: code.url: the address has a user part before '@', so a phone "
+     "small/sources.yaml:5:3: code.url: the address has a user part before '@', so a phone "
      "would open the host after it; give the plain address: "),
     ("URL with a non-ASCII host", replace("sources.yaml", SOURCE_URL,
                                           "url: https://e-seimаs.lrs.lt/x"),
-     "small/sources.yaml:5: code.url: the address's host has characters other than plain "
+     "small/sources.yaml:5:3: code.url: the address's host has characters other than plain "
      "ASCII letters, digits and hyphens"),
     ("URL with a mixed-script IDN homograph", replace("sources.yaml", SOURCE_URL,
                                                       "url: https://xn--pple-43d.com/"),
-     "small/sources.yaml:5: code.url: the address's host is an internationalised name that "
+     "small/sources.yaml:5:3: code.url: the address's host is an internationalised name that "
      "mixes scripts: 'https://xn--pple-43d.com/'"),
     ("percentage over 100", write("statistics.yaml", b"share:\n  value: 5000\n  unit: percent"
                                   b"\n  as_of: 2024-01-01\n  source: code\n"),
-     "small/statistics.yaml:2: share.value: a percentage runs from 0 to 100, not 5000"),
+     "small/statistics.yaml:2:3: share.value: a percentage runs from 0 to 100, not 5000"),
     ("count not whole", write("statistics.yaml", b"people:\n  value: 2.5\n  unit: count"
                               b"\n  as_of: 2024-01-01\n  source: code\n"),
-     "small/statistics.yaml:2: people.value: a count is a whole number, not 2.5"),
+     "small/statistics.yaml:2:3: people.value: a count is a whole number, not 2.5"),
     ("negative count", write("statistics.yaml", b"people:\n  value: -3\n  unit: count"
                              b"\n  as_of: 2024-01-01\n  source: code\n"),
-     "small/statistics.yaml:2: people.value: must be a count or a percentage, not -3"),
+     "small/statistics.yaml:2:3: people.value: must be at least 0, not -3"),
 ]
 
 

@@ -60,7 +60,7 @@ def test_a_no_op_build_answers_without_importing_weasyprint(built_copy):
     assert done.stdout.startswith(f"up to date: {len(bundled_outputs())} PDF(s) in ")
     assert "imported: []" in done.stdout
     # The last build's warnings are said again, and its drafts counted.
-    assert "warning: leaflets/statistics.yaml:5: refugee-status-lt: figure as of" in \
+    assert "warning: leaflets/statistics.yaml:6: refugee-status-lt: figure as of" in \
         done.stderr.replace(str(project) + "/", "leaflets/")
     assert "48 of 58 PDF(s) are drafts (leafletgen status says why)" in done.stderr
     assert {p: p.stat().st_mtime_ns for p in output.rglob("*")} == before

@@ -24,14 +24,14 @@ def test_the_fixture_project_is_valid(run, small_project: Path):
 def test_yaml_syntax_error(run, small_project: Path):
     edit(small_project / "text" / "lt.yaml", "  help:\n", "  help: [\n")
     assert problems(run, small_project) == [
-        "small/text/lt.yaml:24: YAML syntax error: while parsing a flow sequence, "
+        "small/text/lt.yaml:24:13: YAML syntax error: while parsing a flow sequence, "
         "expected ',' or ']', but got ':'"]
 
 
 def test_unknown_key(run, small_project: Path):
     edit(small_project / "project.yaml", "    pages: 1\n", "    pages: 1\n    colour: red\n")
     assert problems(run, small_project) == [
-        "small/project.yaml:12: leaflets.card.colour: unknown key (allowed here: bleed_mm, "
+        "small/project.yaml:12:5: leaflets.card.colour: unknown key (allowed here: bleed_mm, "
         "charts, companion, copyfit, figures, format, languages, outputs, pages, published, qr, "
         "sections, template)"]
 
@@ -41,14 +41,14 @@ def test_missing_section_heading(run, small_project: Path):
     # heading has nothing to fall back to.
     edit(small_project / "text" / "lt.yaml", "      main: Klausimai\n", "      other: Kita\n")
     assert problems(run, small_project) == [
-        "small/text/lt.yaml:15: leaflets.card.sections.main: missing: the section heading "
+        "small/text/lt.yaml:15:5: leaflets.card.sections.main: missing: the section heading "
         "(leaflet 'card' is built in lt)"]
 
 
 def test_unknown_source(run, small_project: Path):
     edit(small_project / "entries.yaml", "cites: [code]", "cites: [code, penal-code]")
     assert problems(run, small_project) == [
-        "small/entries.yaml:2: legal.cites[1]: cites unknown source 'penal-code' (not in "
+        "small/entries.yaml:2:17: legal.cites[1]: cites unknown source 'penal-code' (not in "
         "sources.yaml)"]
 
 
@@ -59,13 +59,13 @@ def test_every_problem_in_every_file_at_once(run, small_project: Path):
     edit(small_project / "text" / "en.yaml", "  draft_mark: DRAFT\n", "")
     edit(small_project / "text" / "lt.yaml", "status: unreviewed", "status: done")
     assert problems(run, small_project) == [
-        "small/project.yaml:3: organisation.website: not a web address: 'javascript:alert(1)' "
+        "small/project.yaml:3:3: organisation.website: not a web address: 'javascript:alert(1)' "
         "(expected https://...)",
-        "small/project.yaml:4: organisation.hotline: not an international phone number: "
+        "small/project.yaml:4:3: organisation.hotline: not an international phone number: "
         "'608 712 04' (expected + country code and digits, e.g. \"+370 608 712 04\")",
-        "small/sources.yaml:4: code.date: must be a date written as YYYY-MM-DD",
-        "small/text/en.yaml:3: labels: missing key 'draft_mark'",
-        "small/text/lt.yaml:3: status: must be reviewed or unreviewed",
+        "small/sources.yaml:4:3: code.date: must be a date written as YYYY-MM-DD",
+        "small/text/en.yaml:3:1: labels: missing key 'draft_mark'",
+        "small/text/lt.yaml:3:1: status: must be reviewed or unreviewed, not text 'done'",
     ]
 
 
@@ -73,15 +73,15 @@ def test_duplicate_key_is_not_silently_dropped(run, small_project: Path):
     edit(small_project / "text" / "en.yaml", "  help:\n", "  legal:\n    question: Again?\n"
          "    answer: Again.\n  help:\n")
     assert problems(run, small_project) == [
-        "small/text/en.yaml:20: entries.legal: duplicate key (first given on line 17)"]
+        "small/text/en.yaml:20:3: entries.legal: duplicate key (first given on line 17)"]
 
 
 def test_unknown_entry_and_language_in_a_leaflet(run, small_project: Path):
     edit(small_project / "project.yaml", "languages: [en, lt]", "languages: [en, lt, pl]")
     edit(small_project / "project.yaml", "entries: [legal, help]", "entries: [legal, hepl]")
     assert problems(run, small_project) == [
-        "small/project.yaml:12: leaflets.card.languages[2]: no language file text/pl.yaml",
-        "small/project.yaml:15: leaflets.card.sections[0].entries[1]: unknown entry 'hepl' "
+        "small/project.yaml:12:25: leaflets.card.languages[2]: no language file text/pl.yaml",
+        "small/project.yaml:15:26: leaflets.card.sections[0].entries[1]: unknown entry 'hepl' "
         "(not in entries.yaml)",
     ]
 
@@ -98,11 +98,11 @@ def test_companion_language_must_exist_and_give_the_leaflets_text(run, small_pro
          "    languages: [en]\n    companion: lt\n")
     edit(small_project / "text" / "lt.yaml", "      main: Klausimai\n", "      other: Kita\n")
     assert problems(run, small_project) == [
-        "small/text/lt.yaml:15: leaflets.card.sections.main: missing: the section heading "
+        "small/text/lt.yaml:15:5: leaflets.card.sections.main: missing: the section heading "
         "(leaflet 'card' prints lt beside every language)"]
     edit(small_project / "project.yaml", "companion: lt", "companion: uk")
     assert problems(run, small_project) == [
-        "small/project.yaml:13: leaflets.card.companion: no language file text/uk.yaml"]
+        "small/project.yaml:13:5: leaflets.card.companion: no language file text/uk.yaml"]
 
 
 def test_a_leaflet_without_languages_needs_a_language_that_gives_its_text(
@@ -110,7 +110,7 @@ def test_a_leaflet_without_languages_needs_a_language_that_gives_its_text(
     edit(small_project / "project.yaml", "    languages: [en, lt]\n", "")
     edit(small_project / "project.yaml", "  card:\n", "  poster:\n", )
     assert problems(run, small_project)[0].startswith(
-        "small/project.yaml:8: leaflets.poster: no language file gives this leaflet's text")
+        "small/project.yaml:8:3: leaflets.poster: no language file gives this leaflet's text")
 
 
 def test_placeholders_must_be_known_well_formed_and_kept_by_translations(run, small_project):
@@ -120,13 +120,13 @@ def test_placeholders_must_be_known_well_formed_and_kept_by_translations(run, sm
          "answer: No, under Article 291 part 2 {source:code}, see {websit}.")
     edit(small_project / "text" / "lt.yaml", "answer: Taip.", "answer: Taip, {hotline.")
     assert problems(run, small_project) == [
-        "small/text/en.yaml:19: entries.legal.answer: unknown placeholder {websit} (known: "
+        "small/text/en.yaml:19:5: entries.legal.answer: unknown placeholder {websit} (known: "
         "{hotline}, {website}, {source:<cited source id>}, {stat:<figure id>})",
-        "small/text/lt.yaml:21: entries.legal.answer: placeholder {source:code} of the source "
+        "small/text/lt.yaml:21:5: entries.legal.answer: placeholder {source:code} of the source "
         "text is missing: copy it into the translation unchanged",
-        "small/text/lt.yaml:21: entries.legal.answer: placeholder {websit} of the source text "
+        "small/text/lt.yaml:21:5: entries.legal.answer: placeholder {websit} of the source text "
         "is missing: copy it into the translation unchanged",
-        "small/text/lt.yaml:25: entries.help.answer: broken placeholder near 'Taip, {hotline.': "
+        "small/text/lt.yaml:25:5: entries.help.answer: broken placeholder near 'Taip, {hotline.': "
         "write {name}, or {{ and }} for literal braces",
-        "small/text/lt.yaml:25: entries.help.answer: placeholder {hotline} of the source text "
+        "small/text/lt.yaml:25:5: entries.help.answer: placeholder {hotline} of the source text "
         "is missing: copy it into the translation unchanged"]

@@ -19,6 +19,7 @@ from .compose import ComposedDocument, compose, make_environment
 from .errors import ContentError, Problem, ProblemList, display_path
 from .figures import figure_warnings
 from .fonts import FontSet, IsolatedFontconfig, coverage_problems, load_fonts, stack_problems
+from .load import load_project
 from .model import Leaflet, Project
 from .options import OUTPUT_KINDS, BuildOptions, OutputKind
 from .preview import preview_name
@@ -33,7 +34,7 @@ from .state import (
 )
 from .timing import time_limit
 from .translation import final_problems, unused_language_problems
-from .validate import load_project, validate
+from .validate import validate
 from .write import MANIFEST_NAME, OutputWriter, manifest_bytes, output_lock, read_manifest
 
 if TYPE_CHECKING:  # the workers module imports WeasyPrint's helpers lazily

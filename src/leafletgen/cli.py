@@ -22,6 +22,7 @@ import click
 
 from . import __version__
 from .errors import ContentError, display_path
+from .filenames import SCHEMA_DIR
 from .options import (
     DEFAULT_TIME_LIMIT,
     OUTPUT_KINDS,
@@ -518,10 +519,38 @@ def init_command(directory: Path) -> None:
     try:
         shutil.copytree(starter_dir(), directory, dirs_exist_ok=True,
                         ignore=shutil.ignore_patterns("__pycache__"))
+        # The starter's files name schemas/ already; an editor finds them there.
+        from .schemas import write_schemas
+
+        write_schemas(directory / SCHEMA_DIR)
     except OSError as error:
         _os_failure(directory, error, "choose another folder")
     click.echo(f"created {display_path(directory)}/; build it with: "
                f"leafletgen build --project {display_path(directory)}")
+
+
+@cli.command("schemas")
+@PROJECT_OPTION
+def schemas_command(project_dir: Path) -> None:
+    """Write the JSON Schemas of the content files into the project's schemas/ folder, and
+    name them in each file's first line, so that an editor completes keys and underlines
+    typos (VS Code's YAML extension, or any editor using yaml-language-server)."""
+    from .load import load_project
+    from .schemas import link_project, write_schemas
+    from .validate import validate
+
+    try:
+        validated = validate(load_project(project_dir))
+    except ContentError as error:
+        _fail(error)
+    try:
+        written = write_schemas(project_dir / SCHEMA_DIR)
+        linked = link_project(project_dir, project_dir / SCHEMA_DIR,
+                              validated.organisation.source_language)
+    except OSError as error:
+        _os_failure(project_dir, error, "make the folder writable")
+    click.echo(f"{len(written)} schema(s) written to {display_path(project_dir / SCHEMA_DIR)}/,"
+               f" {len(linked)} file(s) now name theirs")
 
 
 def main() -> None:

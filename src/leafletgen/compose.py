@@ -13,6 +13,7 @@ import markupsafe
 
 from .bidi import isolate_html, isolate_plain
 from .errors import ContentError, Problem
+from .filenames import PROJECT_FILE
 from .fit import Copyfit, FitStep
 from .fonts import REORDERING_SCRIPTS
 from .localise import format_date, format_figure, format_number, format_percentage
@@ -23,7 +24,6 @@ from .placeholders import fill
 from .qr import QrCode, make_qr
 from .templating import template_environment, template_problem
 from .translation import blockers, printed_entry
-from .validate import PROJECT_FILE
 
 HOTLINE_QR_MM = 20.0
 SOURCE_QR_MM = 18.0

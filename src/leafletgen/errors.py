@@ -18,11 +18,14 @@ class Problem:
     line: int | None
     key: str
     message: str
+    column: int | None = None  # 1-based, as editors count
 
     def __str__(self) -> str:
         parts = []
         if self.file:
-            parts.append(display_path(self.file) + (f":{self.line}" if self.line else ""))
+            place = f":{self.line}" if self.line else ""
+            place += f":{self.column}" if self.line and self.column else ""
+            parts.append(display_path(self.file) + place)
         if self.key:
             parts.append(self.key)
         return ": ".join([*parts, self.message])
@@ -40,7 +43,8 @@ class ContentError(Exception):
 
 
 def _sort_key(problem: Problem) -> tuple:
-    return (str(problem.file or ""), problem.line or 0, problem.key, problem.message)
+    return (str(problem.file or ""), problem.line or 0, problem.column or 0, problem.key,
+            problem.message)
 
 
 class ProblemList:
@@ -49,8 +53,9 @@ class ProblemList:
     def __init__(self) -> None:
         self.items: list[Problem] = []
 
-    def add(self, file: Path | None, line: int | None, key: str, message: str) -> None:
-        self.items.append(Problem(file, line, key, message))
+    def add(self, file: Path | None, line: int | None, key: str, message: str,
+            column: int | None = None) -> None:
+        self.items.append(Problem(file, line, key, message, column))
 
     def extend(self, problems: list[Problem]) -> None:
         self.items.extend(problems)

@@ -13,9 +13,9 @@ import re
 import unicodedata
 
 from .errors import Problem
+from .filenames import SOURCES_FILE, STATISTICS_FILE
 from .model import Project
 from .placeholders import fill
-from .validate import SOURCES_FILE, STATISTICS_FILE
 
 # A number as text writes it: 1162, 1 162, 1,162, 24.5 (grouping by spaces of any kind).
 _NUMBER = re.compile(r"\d+(?:[ \u00a0\u202f,.]\d{3})*(?:[.,]\d+)?")

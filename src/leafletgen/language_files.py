@@ -16,10 +16,12 @@ from babel import Locale, UnknownLocaleError
 from ruamel.yaml import YAML
 
 from .errors import ContentError, Problem
+from .filenames import SCHEMA_DIR, TEXT_DIR
 from .files import read_content, write_temporary
 from .languages import unknown_subtag
-from .load import MAX_FILE_BYTES, load_yaml
+from .load import MAX_FILE_BYTES, load_project, load_yaml
 from .model import Project
+from .schemas import modeline, modeline_beside, write_schemas
 from .translation import (
     MISSING,
     REVIEWED,
@@ -28,7 +30,8 @@ from .translation import (
     fingerprint,
     source_language,
 )
-from .validate import LANGUAGE_RE, TEXT_DIR, load_project, validate
+from .validate import validate
+from .values import LANGUAGE_RE
 from .write import what_to_do
 
 # Where else a language file can be written, when the project's folder refuses it.
@@ -87,7 +90,12 @@ def add_language(project: Project, code: str, from_code: str | None = None) -> N
         commented += [f"# {line}".rstrip() for line in lines.getvalue().splitlines()]
     buffer = io.StringIO()
     yaml.dump(head, buffer)
+    schema_line = modeline_beside(path, "language")
+    if schema_line is None:  # a project whose files name no schema: give it its own
+        write_schemas(project.root / SCHEMA_DIR)
+        schema_line = modeline(path, project.root / SCHEMA_DIR, "language")
     text = (
+        f"{schema_line}\n"
         f"# {name} ({code}): a new translation, started from {model.name} ({model.code}) by\n"
         f"# `leafletgen lang add {code}`. Translate every text below in place. Each entry\n"
         "# is commented out: remove the `# ` before its lines and translate it. Until then it\n"

@@ -1,4 +1,5 @@
-"""Stage 1, load: YAML files -> plain data that remembers where every key stands.
+"""Stage 1, load: a project folder's YAML files -> plain data that remembers where every
+key stands.
 
 PyYAML's own loader forgets line numbers and silently keeps the last of two duplicate
 keys; we compose the node tree ourselves so that validation can point at
@@ -15,7 +16,8 @@ from typing import Any
 
 import yaml
 
-from .errors import ContentError, Problem
+from .errors import ContentError, Problem, ProblemList
+from .filenames import ENTRIES_FILE, PROJECT_FILE, SOURCES_FILE, STATISTICS_FILE, TEXT_DIR
 from .files import read_content
 
 MAX_FILE_BYTES = 1_000_000
@@ -35,15 +37,25 @@ class YamlFile:
     path: Path
     data: Any
     lines: dict[KeyPath, int] = field(default_factory=dict)
+    columns: dict[KeyPath, int] = field(default_factory=dict)  # 1-based, where the key starts
 
     def line(self, key_path: KeyPath) -> int:
         """The line of `key_path`, or of its nearest ancestor we know (a missing key is
         reported at the mapping that should hold it)."""
+        return self.position(key_path)[0]
+
+    def position(self, key_path: KeyPath) -> tuple[int, int | None]:
+        """The line and column of `key_path`, or of its nearest ancestor we know."""
         while key_path:
             if key_path in self.lines:
-                return self.lines[key_path]
+                return self.lines[key_path], self.columns.get(key_path)
             key_path = key_path[:-1]
-        return self.lines.get((), 1)
+        return self.lines.get((), 1), None  # the file as a whole
+
+    def problem(self, key_path: KeyPath, message: str) -> Problem:
+        """A problem at `key_path` in this file."""
+        line, column = self.position(key_path)
+        return Problem(self.path, line, dotted(key_path), message, column)
 
 
 def dotted(key_path: KeyPath) -> str:
@@ -78,6 +90,7 @@ def load_yaml(path: Path, within: Iterable[Path] | None = None,
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
             line = mark.line + 1 if mark else None
+            column = mark.column + 1 if mark else None
             message = error.problem or "syntax error"
             if error.context:
                 message = f"{error.context}, {message}"
@@ -86,7 +99,7 @@ def load_yaml(path: Path, within: Iterable[Path] | None = None,
                 hint = (" (a text with a colon and a space in it must be in quotes: "
                         "answer: \"Note: like this\")")
             raise ContentError(
-                Problem(path, line, "", f"YAML syntax error: {message}{hint}")
+                Problem(path, line, "", f"YAML syntax error: {message}{hint}", column)
             ) from None
         except yaml.YAMLError as error:
             raise ContentError(Problem(path, None, "", f"YAML error: {error}")) from None
@@ -108,7 +121,54 @@ def load_yaml(path: Path, within: Iterable[Path] | None = None,
         loader.dispose()
     if builder.problems:
         raise ContentError(builder.problems)
-    return YamlFile(path, data, builder.lines)
+    return YamlFile(path, data, builder.lines, builder.columns)
+
+
+@dataclass
+class LoadedProject:
+    """Stage 1's output for a whole project folder."""
+
+    root: Path
+    project: YamlFile
+    entries: YamlFile
+    sources: YamlFile | None
+    texts: dict[str, YamlFile]  # language code (the file's stem) -> file
+    statistics: YamlFile | None = None
+
+
+def load_project(root: Path) -> LoadedProject:
+    """Load every content file of the project, reporting the problems of all of them."""
+    root = root.resolve()
+    problems = ProblemList()
+    if not (root / PROJECT_FILE).is_file():
+        problems.add(root / PROJECT_FILE, None, "", "missing: this folder is not a leafletgen "
+                     "project (run `leafletgen init DIR` to start one)")
+        problems.raise_if_any()
+
+    def load(path: Path) -> YamlFile | None:
+        try:
+            return load_yaml(path, within=(root,))
+        except ContentError as error:
+            problems.extend(error.problems)
+            return None
+
+    project = load(root / PROJECT_FILE)
+    entries = load(root / ENTRIES_FILE) if (root / ENTRIES_FILE).exists() else None
+    if entries is None and not (root / ENTRIES_FILE).exists():
+        problems.add(root / ENTRIES_FILE, None, "", "missing: the project's FAQ entries")
+    sources = load(root / SOURCES_FILE) if (root / SOURCES_FILE).exists() else None
+    statistics = load(root / STATISTICS_FILE) if (root / STATISTICS_FILE).exists() else None
+    texts: dict[str, YamlFile] = {}
+    text_dir = root / TEXT_DIR
+    for path in sorted(text_dir.glob("*.yaml")) if text_dir.is_dir() else []:
+        loaded = load(path)
+        if loaded is not None:
+            texts[path.stem] = loaded
+    for path in sorted(text_dir.glob("*.yml")) if text_dir.is_dir() else []:
+        problems.add(path, None, "", "language files end in .yaml")
+    problems.raise_if_any()
+    assert project is not None and entries is not None
+    return LoadedProject(root, project, entries, sources, texts, statistics)
 
 
 class _Loader(yaml.SafeLoader):
@@ -144,13 +204,16 @@ class _Builder:
         self.path = path
         self.loader = loader
         self.lines: dict[KeyPath, int] = {}
+        self.columns: dict[KeyPath, int] = {}
         self.problems: list[Problem] = []
 
     def build(self, node: yaml.Node, key_path: KeyPath) -> Any:
-        self.lines.setdefault(key_path, node.start_mark.line + 1)
+        if key_path not in self.lines:
+            self.lines[key_path] = node.start_mark.line + 1
+            self.columns[key_path] = node.start_mark.column + 1
         if node.tag not in _PLAIN_TAGS:
-            self.problems.append(Problem(self.path, node.start_mark.line + 1, dotted(key_path),
-                                         f"the YAML tag {node.tag!r} is not allowed in content"))
+            self.problems.append(self._at(node, key_path,
+                                          f"the YAML tag {node.tag!r} is not allowed in content"))
             return None
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, key_path)
@@ -163,39 +226,45 @@ class _Builder:
             problem = getattr(error, "problem", None) or str(error)
             if "digits" in problem:  # Python's guard against integers of thousands of digits
                 problem = "a number far too long"
-            self.problems.append(
-                Problem(self.path, node.start_mark.line + 1, dotted(key_path),
-                        f"bad value {node.value[:40]!r}: {problem}")
-            )
+            self.problems.append(self._at(node, key_path,
+                                          f"bad value {node.value[:40]!r}: {problem}"))
             return None
         if isinstance(value, str):
-            self.problems.extend(
-                Problem(self.path, node.start_mark.line + 1, dotted(key_path), message)
-                for message in character_problems(value))
+            self.problems.extend(self._at(node, key_path, message)
+                                 for message in character_problems(value))
         return value
+
+    def _at(self, node: yaml.Node, key_path: KeyPath, message: str) -> Problem:
+        """A problem at the key of `key_path` (where validation's problems point too), or
+        at `node` when it has none."""
+        line = self.lines.get(key_path, node.start_mark.line + 1)
+        column = self.columns.get(key_path, node.start_mark.column + 1)
+        return Problem(self.path, line, dotted(key_path), message, column)
+
+    def _at_node(self, node: yaml.Node, key_path: KeyPath, message: str) -> Problem:
+        mark = node.start_mark
+        return Problem(self.path, mark.line + 1, dotted(key_path), message, mark.column + 1)
 
     def _mapping(self, node: yaml.MappingNode, key_path: KeyPath) -> dict:
         result: dict = {}
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + 1
             if not isinstance(key_node, yaml.ScalarNode):
-                self.problems.append(
-                    Problem(self.path, line, dotted(key_path), "keys must be plain text"))
+                self.problems.append(self._at_node(key_node, key_path, "keys must be plain text"))
                 continue
             if key_node.tag == "tag:yaml.org,2002:merge":
-                self.problems.append(
-                    Problem(self.path, line, dotted(key_path), "merge keys (<<) are not allowed")
-                )
+                self.problems.append(self._at_node(key_node, key_path,
+                                                   "merge keys (<<) are not allowed"))
                 continue
             key = str(key_node.value)
             child_path = (*key_path, key)
             if key in result:
-                self.problems.append(
-                    Problem(self.path, line, dotted(child_path),
-                            f"duplicate key (first given on line {self.lines[child_path]})")
-                )
+                self.problems.append(self._at_node(
+                    key_node, child_path,
+                    f"duplicate key (first given on line {self.lines[child_path]})"))
                 continue
             self.lines[child_path] = line
+            self.columns[child_path] = key_node.start_mark.column + 1
             result[key] = self.build(value_node, child_path)
         return result
 

@@ -1,13 +1,39 @@
-"""The typed model of one content project, built once by `validate` and passed explicitly."""
+"""The typed model of one content project, built once by `validate` and passed explicitly.
+
+Its parts extend the content model's (content.py) with what is worked out from several
+files: an id from the key a part is filed under, the line it stands on, a leaflet's
+page format and languages."""
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal, get_args
 from urllib.parse import urlsplit
 
-from .options import Direction, OutputKind
+from pydantic import ConfigDict
+
+from .content import (
+    LABELS,
+    Chart,
+    EntrySpec,
+    EntryTextSpec,
+    LeafletOptions,
+    LeafletText,
+    Organisation,
+    QrSettings,
+    Section,
+    SourceSpec,
+    StatisticSpec,
+    StatisticUnit,
+)
+from .options import Direction
+from .values import PhoneNumber
+
+__all__ = ["LABELS", "Chart", "LeafletText", "Organisation", "PhoneNumber", "Section"]
+
+
+Fold = Literal["flat", "booklet", "roll"]
 
 
 @dataclass(frozen=True)
@@ -23,7 +49,7 @@ class PageFormat:
     width_mm: float
     height_mm: float
     pages: int = 2
-    fold: str = "flat"
+    fold: Fold = "flat"
     narrow_mm: float = 0.0
 
     def page_width_mm(self, page: int) -> float:
@@ -51,36 +77,8 @@ PAGE_FORMATS = {
 DEFAULT_BLEED_MM = 3.0
 
 
-@dataclass(frozen=True)
-class PhoneNumber:
-    """A phone number as printed (`+370 608 712 04`) and as dialled (`+37060871204`)."""
-
-    display: str
-
-    @property
-    def digits(self) -> str:
-        return "+" + "".join(ch for ch in self.display if ch.isdigit())
-
-    @property
-    def tel_uri(self) -> str:
-        return f"tel:{self.digits}"
-
-
-@dataclass(frozen=True)
-class Organisation:
-    name: str
-    website: str
-    hotline: PhoneNumber
-    source_language: str
-
-
-@dataclass(frozen=True)
-class Source:
+class Source(SourceSpec):
     id: str
-    title: str
-    publisher: str
-    date: datetime.date
-    url: str
     line: int | None = None  # in sources.yaml, for warnings found later
 
     @property
@@ -90,45 +88,22 @@ class Source:
         return urlsplit(self.url).hostname or ""
 
 
-# How a figure is written: a count (1 162), a percentage (24 %), or a number of months.
-STATISTIC_UNITS = ("count", "percent", "months", "years")
+STATISTIC_UNITS: tuple[StatisticUnit, ...] = get_args(StatisticUnit)
 
 
-@dataclass(frozen=True)
-class Statistic:
+class Statistic(StatisticSpec):
     """One figure, kept once and printed everywhere through `{stat:<id>}`."""
 
     id: str
-    value: float
-    unit: str
-    as_of: datetime.date  # the date the figure is valid for
-    source: str  # a source id
     line: int | None = None  # in statistics.yaml, for warnings found later
 
 
-@dataclass(frozen=True)
-class Entry:
-    """A FAQ entry's language-independent part; its text lives in each language file."""
-
+class Entry(EntrySpec):
     id: str
-    cites: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class EntryText:
-    question: str
-    answer: str
-    reviewed: bool
-    # The fingerprint of the source text this translation was made from (translation.py).
-    translated_from: str | None = None
-
-
-@dataclass(frozen=True)
-class LeafletText:
-    title: str
-    subtitle: str
-    sections: dict[str, str]  # section id -> heading
-    charts: dict[str, str] = field(default_factory=dict)  # chart id -> title
+class EntryText(EntryTextSpec):
+    reviewed: bool  # its own status, or else its file's
 
 
 @dataclass(frozen=True)
@@ -159,56 +134,18 @@ class LanguageText:
         return self.lines.get(key)
 
 
-# Labels every template may use; each language file must give all of them.
-LABELS = {
-    "hotline_heading": "heading over the hotline number",
-    "hotline_qr_caption": "caption under the QR code that dials the hotline",
-    "hotline_qr_alt": "alternative text of the hotline QR code",
-    "sources_heading": "heading of the numbered list of sources",
-    "source_qr_alt": "alternative text of a source's QR code",
-    "website_label": "label before the organisation's website",
-    "draft_mark": "mark printed on every page of a draft",
-}
+QrOptions = QrSettings
 
 
-@dataclass(frozen=True)
-class Section:
+class Leaflet(LeafletOptions):
+    """A leaflet with what several files decide worked out: its format, page count and
+    languages."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
     id: str
-    entries: tuple[str, ...]
-    new_page: bool
-
-
-@dataclass(frozen=True)
-class QrOptions:
-    hotline: bool
-    sources: bool
-
-
-@dataclass(frozen=True)
-class Chart:
-    """A bar chart of figures of the same unit, drawn from statistics.yaml."""
-
-    id: str
-    figures: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Leaflet:
-    id: str
-    template: str
     format: PageFormat
     pages: int
     languages: tuple[str, ...]
-    sections: tuple[Section, ...]
-    qr: QrOptions
-    # A second language printed beside each one (a bilingual card: Arabic and Lithuanian).
-    companion: str | None = None
-    figures: tuple[str, ...] = ()  # key figures, shown large with their labels
-    charts: tuple[Chart, ...] = ()
-    published: datetime.date | None = None  # printed on reports
-    outputs: tuple[OutputKind, ...] = ("screen",)  # a build may say otherwise
-    copyfit: bool = False  # shrink type within the template's limits until the text fits
-    bleed_mm: float = DEFAULT_BLEED_MM  # print-shop output: how far backgrounds run past the trim
 
     @property
     def figure_ids(self) -> tuple[str, ...]:
