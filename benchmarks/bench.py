@@ -193,14 +193,14 @@ def warm_small_leaflet(runs: int = 20) -> float:
     from leafletgen.compose import compose, make_environment
     from leafletgen.fonts import IsolatedFontconfig
     from leafletgen.options import BuildOptions
-    from leafletgen.workers import Worker
+    from leafletgen.pipeline import Pipeline
 
     project, fonts = check(BUNDLED)
     options = BuildOptions(BUNDLED, Path("unused"), leaflets=("pocket-card",), languages=("en",))
     [(leaflet, code)] = select(project, options)
     document = compose(project, leaflet, code, make_environment(project))
     with IsolatedFontconfig(fonts.folders):
-        worker = Worker(fonts, resource_roots(project), 60, None)
+        worker = Pipeline(fonts, resource_roots(project), 60, None)
         worker.make(document)
         started = time.perf_counter()
         for _ in range(runs):

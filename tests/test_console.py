@@ -70,3 +70,24 @@ def test_watch_does_not_repeat_what_it_said(small_project: Path, tmp_path: Path,
     assert any("are drafts" in line for line in first)
     assert not any("are drafts" in line for line in lines), lines
     assert lines[-1].startswith("built 2 PDF(s)")
+
+
+def test_a_terminal_sees_one_bar_that_updates_itself():
+    import io
+
+    from leafletgen.build import DocumentMade
+    from leafletgen.console import Progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    screen = Terminal()
+    progress = Progress(screen)
+    for index in (1, 29, 58):
+        progress(DocumentMade(index, 58, f"card/card.{index}.pdf", f"[{index}/58] ..."))
+    progress.done()
+    frames = screen.getvalue().split("\r\033[K")
+    assert frames == ["", "[........................]  1/58  card/card.1.pdf",
+                      "[############............] 29/58  card/card.29.pdf",
+                      "[########################] 58/58  card/card.58.pdf", ""]

@@ -24,7 +24,7 @@ def test_emphasis_lists_and_links_print_and_links_work(small_project: Path, tmp_
          "(https://example.org/code) or call [us](tel:+37060871204).\n\n"
          "      1. first step\n      2. second step\n\n      Line one\\\n      line two.")
     result = build(BuildOptions(small_project, tmp_path / "out", languages=("en",)))
-    path = result.outputs[0].path
+    path = result.outputs[0].file
     text = pdf_text(path)
     assert ("No, under Article 291 part 2, see the code (https://example.org/code) or call "
             "us (+37060871204).") in text
@@ -42,7 +42,7 @@ def test_a_latin_phrase_split_by_emphasis_keeps_its_order_in_arabic(tmp_path: Pa
          "answer: ليس **Caritas** Lietuva على العبور،")
     result = build(BuildOptions(project, tmp_path / "out", leaflets=("your-rights",),
                                 languages=("ar",)))
-    lines = visual_lines(result.outputs[0].path)
+    lines = visual_lines(result.outputs[0].file)
     assert any("CaritasLietuva" in line for line in lines), lines
     assert not any("LietuvaCaritas" in line for line in lines)
 

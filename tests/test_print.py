@@ -355,7 +355,8 @@ def test_a_long_translation_is_copyfitted_and_fits(small_project, tmp_path):
          "answer: " + LONG * 21)
     output = tmp_path / "out"
     messages: list[str] = []
-    build(BuildOptions(small_project, output, languages=("en",)), messages.append)
+    build(BuildOptions(small_project, output, languages=("en",)),
+          lambda event: messages.append(str(event)))
     record = manifest_record(output, "card/card.en.pdf")
     assert record["pages"] == 1
     assert 8 <= record["body_pt"] < record["designed_pt"] == 9

@@ -106,7 +106,7 @@ def test_any_pasted_text_builds_or_fails_with_a_content_error(question: str, ans
     try:
         result = build(BuildOptions(project, project.parent / "out", languages=("en",),
                                     time_limit=20))
-        assert result.outputs[0].path.is_file()
+        assert result.outputs[0].file.is_file()
     except ContentError as error:
         assert error.problems
     finally:

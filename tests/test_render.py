@@ -66,7 +66,7 @@ def test_content_links_to_the_network_are_printed_never_fetched(
          "url: https://e-seimas.lrs.lt/portal/legalAct/lt/TAD/TAIS.111555",
          f"url: {base_url}/source")
     result = build(BuildOptions(small_project, tmp_path / "out", languages=("en",)))
-    pdf = result.outputs[0].path.read_bytes()
+    pdf = result.outputs[0].file.read_bytes()
     assert pdf_contains(pdf, f"{base_url}/leak?q=1".encode())  # a link annotation
     assert not pdf_contains(pdf, PASSWD_LINE or b"root:")
     assert requests == []
@@ -78,14 +78,14 @@ def test_a_render_past_its_time_limit_is_a_failure_of_that_document(small_projec
     from leafletgen.build import check, resource_roots
     from leafletgen.compose import compose, make_environment
     from leafletgen.fonts import IsolatedFontconfig
-    from leafletgen.workers import Worker
+    from leafletgen.pipeline import Pipeline
 
     project, fonts = check(small_project)
     leaflet = project.leaflets["card"]
     document = compose(project, leaflet, "en", make_environment(project))
     with IsolatedFontconfig(fonts.folders):
-        made = Worker(fonts, resource_roots(project), 0.001, None).make(document)
+        made = Pipeline(fonts, resource_roots(project), 0.001, None).make(document)
         assert made.rendered is None and made.pdf == b""
         assert made.failure.startswith("rendering took longer than 0.001 s (the limit; "
                                        "--time-limit sets it)")
-        assert Worker(fonts, resource_roots(project), 30, None).make(document).failure is None
+        assert Pipeline(fonts, resource_roots(project), 30, None).make(document).failure is None

@@ -94,4 +94,4 @@ def test_a_pdf_ua_claim_without_a_structure_tree_is_caught(bundled_build: Path):
         untagged = io.BytesIO()
         pdf.save(untagged)
     assert "claims PDF/UA but has no structure tree" in preflight(
-        untagged.getvalue(), "screen", [])["problems"]
+        untagged.getvalue(), "screen", []).problems

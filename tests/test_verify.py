@@ -201,12 +201,12 @@ def test_print_and_grey_rules_fire_on_a_file_that_breaks_them(small_project: Pat
 
     _with_css(small_project, ".question { color: #c00; }")
     result = build(BuildOptions(small_project, tmp_path / "out", languages=("en",)))
-    screen = result.outputs[0].path.read_bytes()
-    assert preflight(screen, "screen", [])["problems"] == []
-    assert preflight(screen, "print", [])["problems"] == [
+    screen = result.outputs[0].file.read_bytes()
+    assert preflight(screen, "screen", []).problems == ()
+    assert preflight(screen, "print", []).problems == (
         "no PDF/X output intent with a CMYK profile", "colours outside CMYK: rgb",
-        "no TrimBox and BleedBox"]
-    assert preflight(screen, "office-grey", [])["problems"] == ["colours outside grey: cmyk, rgb"]
+        "no TrimBox and BleedBox")
+    assert preflight(screen, "office-grey", []).problems == ("colours outside grey: cmyk, rgb",)
 
 
 def test_a_font_not_embedded_is_caught_by_preflight(tmp_path: Path):
@@ -230,8 +230,8 @@ def test_a_font_not_embedded_is_caught_by_preflight(tmp_path: Path):
     page.Contents = pdf.make_stream(b"BT /F1 12 Tf 20 100 Td (Call) Tj /F2 12 Tf (us) Tj ET")
     data = io.BytesIO()
     pdf.save(data)
-    assert preflight(data.getvalue(), "screen", [])["problems"] == [
-        "fonts not embedded: Arial, Helvetica"]
+    assert preflight(data.getvalue(), "screen", []).problems == (
+        "fonts not embedded: Arial, Helvetica",)
 
 
 def test_every_bundled_hotline_is_read_from_the_pixels(bundled_build: Path):
@@ -360,4 +360,4 @@ def test_combining_accents_are_read_back_as_written(small_project: Path, tmp_pat
     edit(small_project / "text" / "lt.yaml", "title: Bandomoji kortelė",
          "title: Bandomoji ką\u0303 kortelė")
     result = build(BuildOptions(small_project, tmp_path / "out", languages=("lt",)))
-    assert "Bandomoji ką\u0303 kortelė" in " ".join(page_texts(result.outputs[0].path))
+    assert "Bandomoji ką\u0303 kortelė" in " ".join(page_texts(result.outputs[0].file))

@@ -5,14 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import BUNDLED, tree_snapshot
-from leafletgen.build import BuildOptions, build
+from leafletgen.build import BuildOptions, DocumentMade, build
 from leafletgen.state import STATE_NAME
 
 
 def test_one_and_two_workers_give_identical_pdfs_reports_and_manifests(tmp_path: Path):
     seen = {}
     for jobs in (1, 2):
-        progress: list[str] = []
+        progress: list = []
         result = build(BuildOptions(BUNDLED, tmp_path / f"jobs-{jobs}",
                                     leaflets=("your-rights", "pocket-card"), jobs=jobs),
                        report=progress.append)
@@ -21,6 +21,6 @@ def test_one_and_two_workers_give_identical_pdfs_reports_and_manifests(tmp_path:
         files = tree_snapshot(tmp_path / f"jobs-{jobs}")
         files.pop(STATE_NAME)
         # Progress lines in the same order, whatever finished first (timings differ).
-        order = [line.split(":")[0] for line in progress if line.startswith("[")]
+        order = [(event.index, event.name) for event in progress if isinstance(event, DocumentMade)]
         seen[jobs] = (files, order)
     assert seen[1] == seen[2]

@@ -20,8 +20,9 @@ from .errors import ContentError, Problem, ProblemList, display_path
 from .figures import figure_warnings
 from .fonts import FontSet, IsolatedFontconfig, coverage_problems, load_fonts, stack_problems
 from .load import load_project
+from .manifest import BuiltOutput, Manifest, OutputRecord, QrReading, read_record
 from .model import Leaflet, Project
-from .options import OUTPUT_KINDS, BuildOptions, OutputKind
+from .options import OUTPUT_KINDS, BuildOptions
 from .preview import preview_name
 from .resources import PACKAGE_DIR, builtin_folders
 from .state import (
@@ -35,73 +36,14 @@ from .state import (
 from .timing import time_limit
 from .translation import final_problems, unused_language_problems
 from .validate import validate
-from .write import MANIFEST_NAME, OutputWriter, manifest_bytes, output_lock, read_manifest
+from .write import MANIFEST_NAME, OutputWriter, output_lock, read_manifest
 
 if TYPE_CHECKING:  # the workers module imports WeasyPrint's helpers lazily
-    from .workers import MadeDocument
+    from .pipeline import MadeDocument
 
 
 class SelectionError(Exception):
     """--lang or --leaflet names something the project does not have (a usage error)."""
-
-
-@dataclass(frozen=True)
-class BuiltOutput:
-    leaflet: str
-    language: str
-    path: Path
-    pages: int
-    bytes: int
-    sha256: str
-    seconds: float  # rendering time; 0 for an output kept from the previous build
-    draft_reasons: tuple[str, ...]
-    warnings: tuple[str, ...]
-    qr_codes: tuple[dict, ...]  # {"page", "target", "module_mm"} as decoded from the PDF
-    fonts: tuple[str, ...]
-    rendered: bool = True  # False: up to date, kept from the previous build
-    kind: OutputKind = "screen"
-    body_pt: float | None = None  # the body size it is set in
-    designed_pt: float | None = None  # the body size its template was designed at
-    preflight: dict | None = None
-    hotline_on_paper: tuple[dict, ...] = ()  # {"page", "read", "contrast"} from the pixels
-
-    @property
-    def copyfitted(self) -> bool:
-        return self.body_pt is not None and self.designed_pt is not None \
-            and self.body_pt < self.designed_pt
-
-    def manifest_record(self, output_dir: Path) -> dict:
-        return {
-            "leaflet": self.leaflet,
-            "language": self.language,
-            "path": self.path.relative_to(output_dir.resolve()).as_posix(),
-            "pages": self.pages,
-            "bytes": self.bytes,
-            "sha256": self.sha256,
-            "draft": bool(self.draft_reasons),
-            "draft_reasons": list(self.draft_reasons),
-            "warnings": list(self.warnings),
-            "qr_codes": list(self.qr_codes),
-            "fonts": list(self.fonts),
-            "kind": self.kind,
-            "body_pt": self.body_pt,
-            "designed_pt": self.designed_pt,
-            "preflight": self.preflight,
-            "hotline_on_paper": list(self.hotline_on_paper),
-        }
-
-    @classmethod
-    def from_record(cls, record: dict, output_dir: Path) -> BuiltOutput:
-        """An output kept from the previous build, as its manifest record describes it."""
-        return cls(
-            leaflet=record["leaflet"], language=record["language"],
-            path=(output_dir / record["path"]).resolve(), pages=record["pages"],
-            bytes=record["bytes"], sha256=record["sha256"], seconds=0.0,
-            draft_reasons=tuple(record["draft_reasons"]), warnings=tuple(record["warnings"]),
-            qr_codes=tuple(record["qr_codes"]), fonts=tuple(record["fonts"]), rendered=False,
-            kind=record["kind"], body_pt=record["body_pt"], designed_pt=record["designed_pt"],
-            preflight=record["preflight"],
-            hotline_on_paper=tuple(record.get("hotline_on_paper", ())))
 
 
 @dataclass
@@ -116,7 +58,31 @@ class BuildResult:
         return [output for output in self.outputs if output.rendered]
 
 
-Reporter = Callable[[str], None]
+@dataclass(frozen=True)
+class DocumentMade:
+    """Progress: one more document rendered and verified."""
+
+    index: int  # 1-based, in the build's order
+    total: int
+    name: str  # its output name, card/card.en.pdf
+    line: str  # what `-v` says of it
+
+    def __str__(self) -> str:
+        return self.line
+
+
+@dataclass(frozen=True)
+class BuildWarning:
+    """Something suspect but printable, said before the outputs are written."""
+
+    message: str
+
+    def __str__(self) -> str:
+        return f"warning: {self.message}"
+
+
+BuildEvent = DocumentMade | BuildWarning
+Reporter = Callable[[BuildEvent], None]
 
 
 def select(project: Project, options: BuildOptions) -> list[tuple[Leaflet, str]]:
@@ -147,7 +113,7 @@ def resource_roots(project: Project) -> tuple[Path, ...]:
     return (project.root, *builtin_folders(), PACKAGE_DIR)
 
 
-def build(options: BuildOptions, report: Reporter = lambda message: None) -> BuildResult:
+def build(options: BuildOptions, report: Reporter = lambda event: None) -> BuildResult:
     started = time.perf_counter()
     # Taken before anything is read: a file edited during the build makes the next one run.
     fingerprint = input_fingerprint(options, builtin_folders())
@@ -159,7 +125,7 @@ def build(options: BuildOptions, report: Reporter = lambda message: None) -> Bui
     if warnings and options.strict:
         raise ContentError(warnings)
     for warning in warnings:
-        report(f"warning: {warning}")
+        report(BuildWarning(str(warning)))
 
     environment = make_environment(project)
     composed = []
@@ -197,11 +163,12 @@ def _render_and_write(options: BuildOptions, project: Project, fonts: FontSet,
     versions = tool_versions()
     keys = {document.output_name: output_key(document, fonts_digest, versions)
             for document in composed}
-    kept = {}
+    kept: dict[str, OutputRecord] = {}
     for document in composed:
-        record = state.cached(document.output_name, keys[document.output_name])
-        if record is not None and (not options.preview_dpi
-                                   or record.get("preview_dpi") == options.preview_dpi):
+        stored = state.cached(document.output_name, keys[document.output_name]) or {}
+        previews_at = stored.pop("preview_dpi", None)
+        record = read_record(stored)
+        if record is not None and (not options.preview_dpi or previews_at == options.preview_dpi):
             kept[document.output_name] = record
     to_render = [document for document in composed if document.output_name not in kept]
 
@@ -214,13 +181,15 @@ def _render_and_write(options: BuildOptions, project: Project, fonts: FontSet,
                                options.preview_dpi, options.jobs)
             for index, made_document in enumerate(results, start=1):
                 made.append(made_document)
-                report(_progress(index, len(to_render), made_document))
+                report(DocumentMade(index, len(to_render), made_document.composed.output_name,
+                                    _progress(index, len(to_render), made_document)))
         result.subsetter = _subsetter()
         if result.subsetter != "harfbuzz":
-            report("warning: libharfbuzz-subset0 is missing, so fonts are subset by the slow "
-                   "fontTools path; install it (see README) for ~10x faster builds")
+            report(BuildWarning("libharfbuzz-subset0 is missing, so fonts are subset by the "
+                                "slow fontTools path; install it (see README) for ~10x "
+                                "faster builds"))
     else:
-        result.subsetter = read_manifest(output_dir).get("subsetter", "")
+        result.subsetter = read_manifest(output_dir).subsetter
 
     # One line per problem of a leaflet in a language, however many of its outputs share
     # it (an overflow is the same in the screen, print and office files).
@@ -241,7 +210,7 @@ def _render_and_write(options: BuildOptions, project: Project, fonts: FontSet,
         failures.add(None, None, names[0] + also, message)
     if options.strict:  # a kept output's warnings fail a strict build as a new one's
         for name, record in kept.items():
-            for warning in record["warnings"]:
+            for warning in record.warnings:
                 failures.add(None, None, name, warning)
     failures.raise_if_any()
 
@@ -251,7 +220,7 @@ def _render_and_write(options: BuildOptions, project: Project, fonts: FontSet,
         for document in composed:
             name = document.output_name
             if name in kept:  # its state entry stays as it is
-                result.outputs.append(BuiltOutput.from_record(kept[name], output_dir))
+                result.outputs.append(BuiltOutput.kept(kept[name], output_dir))
                 continue
             made_document = made_by_name[name]
             rendered = made_document.rendered
@@ -261,10 +230,10 @@ def _render_and_write(options: BuildOptions, project: Project, fonts: FontSet,
             for page, png in enumerate(made_document.previews, start=1):
                 writer.stage(preview_name(name, page), png)
                 files[preview_name(name, page)] = hashlib.sha256(png).hexdigest()
-            built = _built(made_document, path)
+            built = _built(made_document, path, output_dir)
             result.outputs.append(built)
-            record = built.manifest_record(output_dir)
-            state.store(name, keys[name], {**record, "preview_dpi": options.preview_dpi},
+            stored = built.record().model_dump(mode="json")
+            state.store(name, keys[name], {**stored, "preview_dpi": options.preview_dpi},
                         files, {str(p): file_digest(p) for p in rendered.resources})
         manifest = _write_manifest(writer, output_dir, project, result)
         # This build's files: each output's PDF and previews, as its state entry lists them.
@@ -278,21 +247,22 @@ def _render_and_write(options: BuildOptions, project: Project, fonts: FontSet,
 
 def output_messages(result: BuildResult) -> list[str]:
     """The warnings and draft notices of a build's outputs, one line each."""
-    lines = [f"warning: {display_path(output.path)}: {warning}"
+    lines = [f"warning: {display_path(output.file)}: {warning}"
              for output in result.outputs for warning in output.warnings]
-    lines += [f"draft: {display_path(output.path)}: {'; '.join(output.draft_reasons)}"
+    lines += [f"draft: {display_path(output.file)}: {'; '.join(output.draft_reasons)}"
               for output in result.outputs if output.draft_reasons]
-    lines += [f"copyfit: {display_path(output.path)}: set in {output.body_pt:g} pt to fit "
+    lines += [f"copyfit: {display_path(output.file)}: set in {output.body_pt:g} pt to fit "
               f"(designed at {output.designed_pt:g} pt)"
               for output in result.outputs if output.copyfitted]
     return lines
 
 
-def _progress(index: int, total: int, document) -> str:
+def _progress(index: int, total: int, document: MadeDocument) -> str:
     name = document.composed.output_name
     if document.failure:
         return f"[{index}/{total}] {name}: {document.failure}"
     rendered, verification = document.rendered, document.verification
+    assert rendered is not None and verification is not None  # made without a failure
     mark = " DRAFT" if document.composed.is_draft else ""
     status = "ok" if not verification.errors else f"{len(verification.errors)} error(s)"
     designed = document.composed.designed_pt
@@ -310,29 +280,31 @@ def _subsetter() -> str:
     return Renderer.subsetter()
 
 
-def _built(made, path: Path) -> BuiltOutput:
-    composed: ComposedDocument = made.composed
+def _built(made: MadeDocument, path: Path, output_dir: Path) -> BuiltOutput:
+    composed = made.composed
     rendered, verification = made.rendered, made.verification
+    assert rendered is not None and verification is not None
     return BuiltOutput(
         leaflet=composed.leaflet_id,
         language=composed.language,
-        path=path,
+        path=path.relative_to(output_dir.resolve()).as_posix(),
+        file=path,
         # The file's pages: the leaflet's own, or the sheets they are imposed on.
-        pages=verification.preflight["pages"] if verification.preflight else rendered.page_count,
+        pages=verification.preflight.pages if verification.preflight else rendered.page_count,
         bytes=len(made.pdf),
         sha256=hashlib.sha256(made.pdf).hexdigest(),
         seconds=rendered.seconds,
+        draft=bool(composed.draft_reasons),
         draft_reasons=composed.draft_reasons,
         warnings=tuple(finding.message for finding in verification.warnings),
-        qr_codes=tuple({"page": qr.page, "target": qr.text, "module_mm": round(qr.module_mm, 3)}
+        qr_codes=tuple(QrReading(page=qr.page, target=qr.text, module_mm=round(qr.module_mm, 3))
                        for qr in verification.decoded_qr if qr.module_mm is not None),
         fonts=tuple(verification.fonts),
         kind=composed.kind,
         body_pt=rendered.body_pt,
         designed_pt=composed.designed_pt,
         preflight=verification.preflight,
-        hotline_on_paper=tuple({"page": h.page, "read": h.read, "contrast": h.contrast}
-                               for h in verification.hotline_on_paper),
+        hotline_on_paper=verification.hotline_on_paper,
     )
 
 
@@ -342,25 +314,16 @@ def _write_manifest(writer: OutputWriter, output_dir: Path, project: Project,
     records of the others, as long as their files are still there."""
     built = {(o.leaflet, o.language, o.kind) for o in result.outputs}
     kept = [
-        record for record in read_manifest(output_dir)["outputs"]
-        if isinstance(record, dict)
-        and (record.get("leaflet"), record.get("language"), record.get("kind")) not in built
-        and record.get("leaflet") in project.leaflets
-        and isinstance(record.get("path"), str)
-        and (output_dir / record["path"]).is_file()
+        record for record in read_manifest(output_dir).outputs
+        if (record.leaflet, record.language, record.kind) not in built
+        and record.leaflet in project.leaflets and (output_dir / record.path).is_file()
     ]
-    records = kept + [o.manifest_record(output_dir) for o in result.outputs]
+    records = kept + [o.record() for o in result.outputs]
     order = {leaflet_id: index for index, leaflet_id in enumerate(project.leaflets)}
     kinds: dict[str, int] = {kind: index for index, kind in enumerate(OUTPUT_KINDS)}
-    records.sort(key=lambda r: (order.get(r["leaflet"], len(order)), r["language"],
-                                kinds.get(r.get("kind") or "", len(kinds))))
-    manifest = {
-        "tool": f"leafletgen {__version__}",
-        "project": project.organisation.name,
-        "subsetter": result.subsetter,
-        "outputs": records,
-    }
-    data = manifest_bytes(manifest)
+    records.sort(key=lambda r: (order.get(r.leaflet, len(order)), r.language, kinds[r.kind]))
+    data = Manifest(tool=f"leafletgen {__version__}", project=project.organisation.name,
+                    subsetter=result.subsetter, outputs=tuple(records)).to_bytes()
     writer.stage(MANIFEST_NAME, data)
     return data
 

@@ -23,8 +23,8 @@ def press_kit(result: BuildResult, built_on: datetime.date) -> bytes:
     files = []
     contents: list[tuple[str, bytes]] = []
     for output in result.outputs:
-        name = f"{output.leaflet}/{output.path.name}"
-        pdf = output.path.read_bytes()
+        name = f"{output.leaflet}/{output.file.name}"
+        pdf = output.file.read_bytes()
         [first_page, *_] = page_pngs(pdf)
         png_name = preview_name(name, 1)
         contents += [(name, pdf), (png_name, first_page)]

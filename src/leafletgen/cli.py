@@ -246,20 +246,20 @@ def _run_build(options: BuildOptions, exit_on_error: bool = True,
                said: set[str] | None = None) -> BuildResult | None:
     """Build and say how it went; `said` (for --watch) holds the summary lines said
     already, which are not repeated."""
-    from .build import SelectionError, build, output_messages
+    from .build import BuildEvent, DocumentMade, SelectionError, build, output_messages
     from .console import Progress, summary
 
     console = _console()
     progress = Progress(every_line=console.verbose)
     warnings: list[str] = []
 
-    def report(message: str) -> None:
-        if message.startswith("["):
-            progress(message)
+    def report(event: BuildEvent) -> None:
+        if isinstance(event, DocumentMade):
+            progress(event)
         elif console.verbose:
-            click.echo(message, err=True)
+            click.echo(str(event), err=True)
         else:
-            warnings.append(message)  # said once, in the summary
+            warnings.append(str(event))  # said once, in the summary
 
     try:
         result = build(options, report=report)
@@ -282,7 +282,7 @@ def _run_build(options: BuildOptions, exit_on_error: bool = True,
         click.echo(json.dumps({
             "output_dir": str(options.output_dir), "seconds": round(result.seconds, 2),
             "rendered": len(result.rendered), "warnings": warnings,
-            "outputs": [o.manifest_record(options.output_dir) for o in result.outputs],
+            "outputs": [o.record().model_dump(mode="json") for o in result.outputs],
         }, ensure_ascii=False, indent=2))
         return result
     if console.verbose:

@@ -9,29 +9,29 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from .build import BuildResult
+from .build import BuildResult, DocumentMade
 from .translation import Blocker, blocker_kinds, blockers, describe_blockers
 
 
 @dataclass
 class Progress:
-    """Progress lines of a build: on a terminal one line that updates itself; elsewhere (a
-    CI log, a pipe) the first document, every tenth and the last, so a log stays short."""
+    """Progress of a build: on a terminal a bar that updates itself; elsewhere (a CI log,
+    a pipe) the lines of the first document, every tenth and the last, so a log stays
+    short; with -v each document's line."""
 
     stream: TextIO = field(default_factory=lambda: sys.stderr)
     every_line: bool = False  # -v: each document's line, as it comes
     _shown: bool = False
 
-    def __call__(self, line: str) -> None:
-        index, total = _counts(line)
+    def __call__(self, made: DocumentMade) -> None:
         if self.every_line:
-            print(line, file=self.stream, flush=True)
+            print(made.line, file=self.stream, flush=True)
         elif self.stream.isatty():
-            name = line.split(":", 1)[0]
-            print(f"\r\033[K{name} ...", end="", file=self.stream, flush=True)
+            print(f"\r\033[K{bar(made.index, made.total)}  {made.name}", end="",
+                  file=self.stream, flush=True)
             self._shown = True
-        elif index in (1, total) or index % 10 == 0:
-            print(line, file=self.stream, flush=True)
+        elif made.index in (1, made.total) or made.index % 10 == 0:
+            print(made.line, file=self.stream, flush=True)
 
     def done(self) -> None:
         if self._shown:  # clear the updating line before the summary
@@ -39,13 +39,10 @@ class Progress:
             self._shown = False
 
 
-def _counts(line: str) -> tuple[int, int]:
-    """`[3/58] name: ...` -> (3, 58)."""
-    try:
-        index, total = line[1:line.index("]")].split("/")
-        return int(index), int(total)
-    except ValueError:
-        return 0, 0
+def bar(done: int, total: int, width: int = 24) -> str:
+    """`[#########...............]  23/58`: how far a build has come."""
+    filled = round(width * done / total) if total else width
+    return f"[{'#' * filled}{'.' * (width - filled)}] {done:>{len(str(total))}}/{total}"
 
 
 def summary(result: BuildResult, warnings: Iterable[str], output: str) -> list[str]:

@@ -15,6 +15,7 @@ import pikepdf
 
 from .colour import space_kind
 from .impose import PT_PER_MM
+from .manifest import OutputIntent, PreflightReport
 from .options import OutputKind
 
 MIN_TYPE_PT = 5.0  # anything smaller is unreadable on paper: an error, not a report
@@ -28,58 +29,57 @@ class _Scan:
     image_dpi: list[float] = field(default_factory=list)
 
 
-def preflight(pdf_bytes: bytes, kind: OutputKind, qr_modules_mm: list[float]) -> dict:
+def preflight(pdf_bytes: bytes, kind: OutputKind, qr_modules_mm: list[float]) -> PreflightReport:
     """The report of one finished PDF (see the module's docstring)."""
     with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
         scan = _Scan()
         for page in pdf.pages:
             _walk(page.obj, page.obj.get("/Resources"), _IDENTITY, scan, set())
         first = pdf.pages[0].obj
-        report = {
-            "pages": len(pdf.pages),
-            "media_mm": _size(first.MediaBox),
-            "trim_mm": _size(first.TrimBox) if "/TrimBox" in first else None,
-            "bleed_mm": _bleed(first),
-            "output_intent": _output_intent(pdf),
-            "pdf_variant": _variant(pdf),
-            "tagged": "/StructTreeRoot" in pdf.Root,
-            "fonts_not_embedded": _unembedded_fonts(pdf),
-            "smallest_type_pt": round(scan.smallest_pt, 2) if scan.smallest_pt else None,
-            "colour_spaces": sorted(scan.spaces),
-            "images": len(scan.image_dpi),
-            "lowest_image_dpi": round(min(scan.image_dpi)) if scan.image_dpi else None,
-            "smallest_qr_module_mm": round(min(qr_modules_mm), 3) if qr_modules_mm else None,
-        }
-    report["problems"] = preflight_problems(report, kind)
-    return report
+        report = PreflightReport(
+            pages=len(pdf.pages),
+            media_mm=_size(first.MediaBox),
+            trim_mm=_size(first.TrimBox) if "/TrimBox" in first else None,
+            bleed_mm=_bleed(first),
+            output_intent=_output_intent(pdf),
+            pdf_variant=_variant(pdf),
+            tagged="/StructTreeRoot" in pdf.Root,
+            fonts_not_embedded=tuple(_unembedded_fonts(pdf)),
+            smallest_type_pt=round(scan.smallest_pt, 2) if scan.smallest_pt else None,
+            colour_spaces=tuple(sorted(scan.spaces)),
+            images=len(scan.image_dpi),
+            lowest_image_dpi=round(min(scan.image_dpi)) if scan.image_dpi else None,
+            smallest_qr_module_mm=round(min(qr_modules_mm), 3) if qr_modules_mm else None,
+        )
+    return report.model_copy(update={"problems": tuple(preflight_problems(report, kind))})
 
 
-def preflight_problems(report: dict, kind: OutputKind) -> list[str]:
+def preflight_problems(report: PreflightReport, kind: OutputKind) -> list[str]:
     """What in a report would spoil the output: a print shop would reject it, or a reader
     could not read it."""
     problems = []
-    if report["fonts_not_embedded"]:
-        problems.append(f"fonts not embedded: {', '.join(report['fonts_not_embedded'])}")
-    if report["smallest_type_pt"] is not None and report["smallest_type_pt"] < MIN_TYPE_PT:
-        problems.append(f"type as small as {report['smallest_type_pt']} pt (at least "
+    if report.fonts_not_embedded:
+        problems.append(f"fonts not embedded: {', '.join(report.fonts_not_embedded)}")
+    if report.smallest_type_pt is not None and report.smallest_type_pt < MIN_TYPE_PT:
+        problems.append(f"type as small as {report.smallest_type_pt} pt (at least "
                         f"{MIN_TYPE_PT:g} pt)")
-    if report["lowest_image_dpi"] is not None and report["lowest_image_dpi"] < MIN_IMAGE_DPI:
-        problems.append(f"an image prints at {report['lowest_image_dpi']} dpi (at least "
+    if report.lowest_image_dpi is not None and report.lowest_image_dpi < MIN_IMAGE_DPI:
+        problems.append(f"an image prints at {report.lowest_image_dpi} dpi (at least "
                         f"{MIN_IMAGE_DPI})")
-    if report["pdf_variant"] == "PDF/UA-1" and not report["tagged"]:
+    if report.pdf_variant == "PDF/UA-1" and not report.tagged:
         problems.append("claims PDF/UA but has no structure tree")
     if kind == "print":
-        intent = report["output_intent"]
-        if not intent or intent["subtype"] != "GTS_PDFX" or intent["components"] != 4:
+        intent = report.output_intent
+        if not intent or intent.subtype != "GTS_PDFX" or intent.components != 4:
             problems.append("no PDF/X output intent with a CMYK profile")
-        if set(report["colour_spaces"]) - {"cmyk"}:
+        if set(report.colour_spaces) - {"cmyk"}:
             problems.append("colours outside CMYK: "
-                            + ", ".join(sorted(set(report["colour_spaces"]) - {"cmyk"})))
-        if report["trim_mm"] is None or not report["bleed_mm"]:
+                            + ", ".join(sorted(set(report.colour_spaces) - {"cmyk"})))
+        if report.trim_mm is None or not report.bleed_mm:
             problems.append("no TrimBox and BleedBox")
-    if kind == "office-grey" and set(report["colour_spaces"]) - {"gray"}:
+    if kind == "office-grey" and set(report.colour_spaces) - {"gray"}:
         problems.append("colours outside grey: "
-                        + ", ".join(sorted(set(report["colour_spaces"]) - {"gray"})))
+                        + ", ".join(sorted(set(report.colour_spaces) - {"gray"})))
     return problems
 
 
@@ -154,10 +154,10 @@ def _walk(holder, resources, ctm, scan: _Scan, seen: set) -> None:
                 _walk(xobject, xobject.get("/Resources"), _multiply(matrix, ctm), scan, seen)
 
 
-def _size(box) -> list[float]:
+def _size(box) -> tuple[float, float]:
     values = [float(v) for v in box]
-    return [round((values[2] - values[0]) / PT_PER_MM, 1),
-            round((values[3] - values[1]) / PT_PER_MM, 1)]
+    return (round((values[2] - values[0]) / PT_PER_MM, 1),
+            round((values[3] - values[1]) / PT_PER_MM, 1))
 
 
 def _bleed(page) -> float | None:
@@ -169,18 +169,18 @@ def _bleed(page) -> float | None:
                      bleed[3] - trim[3]) / PT_PER_MM, 2)
 
 
-def _output_intent(pdf: pikepdf.Pdf) -> dict | None:
+def _output_intent(pdf: pikepdf.Pdf) -> OutputIntent | None:
     intents = pdf.Root.get("/OutputIntents")
     if not intents:
         return None
     intent = intents[0]
     profile = intent.get("/DestOutputProfile")
-    return {
-        "subtype": str(intent.get("/S", "")).lstrip("/"),
-        "condition": str(intent.get("/OutputConditionIdentifier", "")),
-        "components": int(profile.get("/N", 0)) if profile is not None else 0,
-        "profile_bytes": len(profile.read_bytes()) if profile is not None else 0,
-    }
+    return OutputIntent(
+        subtype=str(intent.get("/S", "")).lstrip("/"),
+        condition=str(intent.get("/OutputConditionIdentifier", "")),
+        components=int(profile.get("/N", 0)) if profile is not None else 0,
+        profile_bytes=len(profile.read_bytes()) if profile is not None else 0,
+    )
 
 
 def _variant(pdf: pikepdf.Pdf) -> str | None:

@@ -18,6 +18,7 @@ import zxingcpp
 
 from .fit import overflow_message
 from .fonts import FontSet
+from .manifest import HotlineOnPaper, PreflightReport
 from .options import Severity
 from .paper import MIN_CONTRAST, Box, PaperReader
 from .preflight import preflight
@@ -42,20 +43,11 @@ class DecodedQr:
 
 
 @dataclass(frozen=True)
-class HotlineOnPaper:
-    """One place the hotline stands, as the pixels read it."""
-
-    page: int  # 1-based
-    read: str  # digits and + as OCR read them
-    contrast: int  # of its ink against what is behind it, 0-255
-
-
-@dataclass(frozen=True)
 class Verification:
     findings: tuple[Finding, ...]
     decoded_qr: tuple[DecodedQr, ...]
     fonts: tuple[str, ...]
-    preflight: dict | None = None  # of the printed file (preflight.py)
+    preflight: PreflightReport | None = None  # of the printed file (preflight.py)
     hotline_on_paper: tuple[HotlineOnPaper, ...] = ()
 
     @property
@@ -122,7 +114,7 @@ def verify(rendered: RenderedDocument, fonts: FontSet, reader: PaperReader,
     findings += _check_fonts(used_fonts, fonts)
     report = preflight(printed if printed is not None else rendered.pdf, composed.kind,
                        [qr.module_mm for qr in measured if qr.module_mm is not None])
-    findings += [Finding("error", f"preflight: {problem}") for problem in report["problems"]]
+    findings += [Finding("error", f"preflight: {problem}") for problem in report.problems]
     return Verification(tuple(findings), tuple(measured), tuple(sorted(used_fonts)), report,
                         tuple(on_paper))
 
@@ -223,7 +215,8 @@ def _read_hotlines(pdf: pypdfium2.PdfDocument, runs: list[tuple[int, list[_Mark]
     readings = []
     for number, marks in runs:
         reading = reader.read(pdf[number - 1], Box.around([box for _, box in marks]))
-        readings.append(HotlineOnPaper(number, reading.text.replace(" ", ""), reading.contrast))
+        readings.append(HotlineOnPaper(page=number, read=reading.text.replace(" ", ""),
+                                       contrast=reading.contrast))
     return readings
 
 

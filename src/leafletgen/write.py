@@ -28,6 +28,7 @@ from pathlib import Path
 
 from .errors import display_path
 from .files import process_alive, write_temporary
+from .manifest import Manifest, read_record
 
 MANIFEST_NAME = "manifest.json"
 JOURNAL_NAME = ".leafletgen-commit.json"
@@ -262,16 +263,15 @@ def write_file(output_dir: Path, relative: str, data: bytes) -> Path:
         return writer.stage(relative, data)
 
 
-def read_manifest(output_dir: Path) -> dict:
-    """The previous build's manifest, or an empty one if there is none we can read."""
+def read_manifest(output_dir: Path) -> Manifest:
+    """The previous build's manifest, with the records we can read, or an empty one."""
     try:
-        manifest = json.loads((output_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
+        data = json.loads((output_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return {"outputs": []}
-    if not isinstance(manifest, dict) or not isinstance(manifest.get("outputs"), list):
-        return {"outputs": []}
-    return manifest
-
-
-def manifest_bytes(manifest: dict) -> bytes:
-    return (json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=False) + "\n").encode()
+        data = {}
+    data = data if isinstance(data, dict) else {}
+    outputs = data.get("outputs")
+    records = [record for item in (outputs if isinstance(outputs, list) else [])
+               if (record := read_record(item)) is not None]
+    return Manifest(tool=str(data.get("tool", "")), project=str(data.get("project", "")),
+                    subsetter=str(data.get("subsetter", "")), outputs=tuple(records))
