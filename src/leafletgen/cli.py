@@ -15,6 +15,7 @@ import json
 import shutil
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -94,15 +95,14 @@ def _console() -> _Console:
     return context.meta.get(_CONSOLE, _Console()) if context else _Console()
 
 
-def _build_options(command):
+def _build_options(command: Callable[..., None]) -> Callable[..., None]:
     """The options `build`, `preview` and `bundle` share, handed to the command as one
     BuildOptions (its own options follow as keyword arguments)."""
     @functools.wraps(command)
     def with_options(project_dir: Path, output_dir: Path, languages: tuple[str, ...],
                      leaflets: tuple[str, ...], strict: bool, final: bool, time_limit: float,
                      jobs: int | None, force: bool, outputs: tuple[OutputKind, ...],
-                     verbose: bool,
-                     as_json: bool, **own):
+                     verbose: bool, as_json: bool, **own: object) -> None:
         # How the build speaks changes nothing it makes: kept out of BuildOptions.
         click.get_current_context().meta[_CONSOLE] = _Console(verbose, as_json)
         return command(BuildOptions(project_dir, output_dir, languages, leaflets, strict,
@@ -569,5 +569,5 @@ def main() -> None:
         sys.exit(130)
 
 
-def _interrupt(signum, frame) -> NoReturn:
+def _interrupt(signum: int, frame: object) -> NoReturn:
     raise Interrupted

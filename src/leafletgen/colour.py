@@ -10,6 +10,8 @@ RGB and grey colour becomes CMYK here, neutral greys and black on the black plat
 from __future__ import annotations
 
 import zlib
+from collections.abc import Iterable
+from typing import Any
 
 import pikepdf
 
@@ -46,8 +48,8 @@ def convert(pdf: pikepdf.Pdf, target: str) -> None:
         _convert_stream(pdf, page.obj, page.obj.get("/Resources"), target, done, is_page=True)
 
 
-def _convert_stream(pdf: pikepdf.Pdf, holder: pikepdf.Object, resources, target: str,
-                    done: set, is_page: bool = False) -> None:
+def _convert_stream(pdf: pikepdf.Pdf, holder: pikepdf.Object, resources: Any, target: str,
+                    done: set[tuple[int, int]], is_page: bool = False) -> None:
     if not is_page:
         if holder.objgen in done:
             return
@@ -69,7 +71,7 @@ def _convert_stream(pdf: pikepdf.Pdf, holder: pikepdf.Object, resources, target:
             _convert_stream(pdf, pattern, pattern.get("/Resources"), target, done)
 
 
-def _rewrite(instructions, target: str, named: dict[str, str]) -> list:
+def _rewrite(instructions: Iterable[Any], target: str, named: dict[str, str]) -> list[Any]:
     result: list[pikepdf.ContentStreamInstruction | pikepdf.ContentStreamInlineImage] = []
     # For fill and stroke: the device colour space later `sc`/`scn` operands are in, which
     # they are converted from (None: another space, left alone); saved and restored with
@@ -122,7 +124,7 @@ def _colour_values(space: str, target: str, values: list[float]) -> list[float]:
     return [round(v, 4) for v in rgb_to_cmyk(*values)]
 
 
-def _named_spaces(resources) -> dict[str, str]:
+def _named_spaces(resources: Any) -> dict[str, str]:
     """Colour spaces a content stream names through its resources, by kind."""
     if resources is None:
         return {}
@@ -130,7 +132,7 @@ def _named_spaces(resources) -> dict[str, str]:
             for name, space in (resources.get("/ColorSpace") or {}).items()}
 
 
-def space_kind(space) -> str:
+def space_kind(space: Any) -> str:
     """"rgb", "gray" or "cmyk" for a device, calibrated or ICC-based space; else its name."""
     name = str(space[0] if isinstance(space, pikepdf.Array) and len(space) else space)
     if name in DEVICE_SPACES:

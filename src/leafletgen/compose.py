@@ -5,8 +5,10 @@ Content reaches templates as data only: autoescaped, never parsed as template co
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import markupsafe
@@ -102,10 +104,11 @@ def css_string(context: jinja2.runtime.Context, value: object, direction: str | 
     return markupsafe.Markup(f'"{escaped}"')
 
 
-def _localised(formatter):
+def _localised(formatter: Callable[[Any, str], str]) -> Callable[..., str]:
     @jinja2.pass_context
-    def localised_filter(context: jinja2.runtime.Context, value, language: str | None = None):
-        return formatter(value, language or context["language"].code)
+    def localised_filter(context: jinja2.runtime.Context, value: Any,
+                         language: str | None = None) -> str:
+        return formatter(value, str(language or context["language"].code))
     return localised_filter
 
 
@@ -242,7 +245,7 @@ def content_date(project: Project, leaflet: Leaflet) -> str:
 
 
 def _language_view(project: Project, leaflet: Leaflet, language: LanguageText,
-                   source_numbers: dict[str, int]) -> dict:
+                   source_numbers: dict[str, int]) -> dict[str, Any]:
     """A leaflet's text in one language, shaped for templates."""
     texts = language.leaflets[leaflet.id]
     values = {
@@ -285,9 +288,10 @@ def _language_view(project: Project, leaflet: Leaflet, language: LanguageText,
 
 
 def _figures_and_charts(project: Project, leaflet: Leaflet, language: LanguageText,
-                        source_numbers: dict[str, int]) -> tuple[list[dict], list[dict]]:
+                        source_numbers: dict[str, int],
+                        ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Key figures and bar charts, formatted and labelled in the document's language."""
-    def figure(figure_id: str) -> dict:
+    def figure(figure_id: str) -> dict[str, Any]:
         stat = project.statistics[figure_id]
         return {
             "id": figure_id,

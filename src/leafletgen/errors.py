@@ -42,7 +42,7 @@ class ContentError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
-def _sort_key(problem: Problem) -> tuple:
+def _sort_key(problem: Problem) -> tuple[str, int, int, str, str]:
     return (str(problem.file or ""), problem.line or 0, problem.column or 0, problem.key,
             problem.message)
 

@@ -13,6 +13,7 @@ import os
 import shutil
 import tempfile
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -212,7 +213,8 @@ def coverage_problems(project: Project, leaflet: Leaflet, fonts: FontSet) -> lis
     return sorted(problems)
 
 
-def _printed_text(project: Project, leaflet: Leaflet, language: LanguageText):
+def _printed_text(project: Project, leaflet: Leaflet, language: LanguageText,
+                  ) -> Iterator[tuple[Path, int | None, str, str]]:
     """(file, line, key, text) of everything a leaflet prints in one language."""
     project_file = project.root / "project.yaml"
     yield project_file, None, "organisation.name", project.organisation.name
@@ -220,7 +222,7 @@ def _printed_text(project: Project, leaflet: Leaflet, language: LanguageText):
     for source in project.cited_sources(leaflet):
         yield project.root / "sources.yaml", None, source.id, f"{source.title} {source.publisher}"
 
-    def own(key: str, text: str):
+    def own(key: str, text: str) -> tuple[Path, int | None, str, str]:
         return language.file, language.line(key), key, text
 
     for label, text in language.labels.items():
@@ -277,7 +279,7 @@ class IsolatedFontconfig:
     def __enter__(self) -> IsolatedFontconfig:
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
 

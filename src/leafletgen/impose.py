@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import pikepdf
@@ -284,7 +284,8 @@ def _office_marks(sheet: Sheet) -> str:
     return _stroke(lines, MARK_WIDTH_PT)
 
 
-def _stroke(lines, width: float, dashed: bool = False) -> str:
+def _stroke(lines: Iterable[tuple[tuple[float, float], tuple[float, float]]], width: float,
+            dashed: bool = False) -> str:
     parts = [f"q {width} w 0 J" + (" [2 2] 0 d" if dashed else "")]
     for (x1, y1), (x2, y2) in lines:
         parts.append(f"{_n(x1 * PT_PER_MM)} {_n(y1 * PT_PER_MM)} m "

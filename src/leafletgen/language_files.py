@@ -11,6 +11,7 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from ruamel.yaml import YAML
@@ -68,7 +69,7 @@ def add_language(project: Project, code: str, from_code: str | None = None) -> N
     name = _native_name(code)
     leaflets = {}
     for leaflet_id, texts in model.leaflets.items():
-        leaflet: dict = {"title": texts.title}
+        leaflet: dict[str, Any] = {"title": texts.title}
         if texts.subtitle:
             leaflet["subtitle"] = texts.subtitle
         if texts.sections:
@@ -122,7 +123,7 @@ def _native_name(code: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-def _literal(text: str):
+def _literal(text: str) -> str:
     from ruamel.yaml.scalarstring import LiteralScalarString
 
     return LiteralScalarString(text + "\n") if "\n" in text.strip() else text

@@ -42,7 +42,7 @@ def script_of(code: str) -> str:
     for candidate in (language, language.split("_")[0]):
         for subtag in [*candidate.split("_")[1:], *(likely.get(candidate) or "").split("_")[1:]]:
             if len(subtag) == 4:
-                return subtag
+                return str(subtag)
     return "Latn"
 
 

@@ -9,6 +9,7 @@ import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 from . import __version__
 from .model import Project
@@ -50,7 +51,7 @@ def printed_links(project: Project) -> dict[str, list[str]]:
     return links
 
 
-def _request(url: str, method: str, timeout: float):
+def _request(url: str, method: str, timeout: float) -> Any:
     # Letters outside ASCII in a path or query go as percent-encoded UTF-8, as a phone
     # sends them (the host is plain ASCII: validation sees to that).
     request = urllib.request.Request(

@@ -179,17 +179,22 @@ class _Loader(yaml.SafeLoader):
         self.alias_lines: list[int] = []
         self.depth = 0
 
-    def compose_node(self, parent, index):
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         if self.check_event(yaml.AliasEvent):
-            self.alias_lines.append(self.peek_event().start_mark.line + 1)
+            self.alias_lines.append(self._next_line())
         # Composing recurses once per level: stop long before Python's recursion limit.
         self.depth += 1
         try:
             if self.depth > MAX_DEPTH:
-                raise _TooDeep(self.peek_event().start_mark.line + 1)
+                raise _TooDeep(self._next_line())
             return super().compose_node(parent, index)
         finally:
             self.depth -= 1
+
+
+    def _next_line(self) -> int:
+        event: yaml.Event = self.peek_event()  # type: ignore[no-untyped-call]
+        return event.start_mark.line + 1 if event.start_mark else 0
 
 
 class _TooDeep(Exception):
@@ -245,8 +250,8 @@ class _Builder:
         mark = node.start_mark
         return Problem(self.path, mark.line + 1, dotted(key_path), message, mark.column + 1)
 
-    def _mapping(self, node: yaml.MappingNode, key_path: KeyPath) -> dict:
-        result: dict = {}
+    def _mapping(self, node: yaml.MappingNode, key_path: KeyPath) -> dict[str, Any]:
+        result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + 1
             if not isinstance(key_node, yaml.ScalarNode):

@@ -14,6 +14,7 @@ isolates, one per element, would print it as "Lietuva Caritas".
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -75,7 +76,7 @@ def markup_problems(text: str) -> list[str]:
     return problems
 
 
-def _walk(tokens: list[Token]):
+def _walk(tokens: list[Token]) -> Iterator[Token]:
     for token in tokens:
         yield token
         if token.children:

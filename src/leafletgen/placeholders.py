@@ -15,9 +15,9 @@ _TOKEN = re.compile(r"\{\{|\}\}|\{([a-z]+(?::[a-z0-9-]+)?)\}|[{}]")
 SIMPLE_NAMES = ("hotline", "website")
 
 
-def placeholders(text: str) -> tuple[Counter, list[str]]:
+def placeholders(text: str) -> tuple[Counter[str], list[str]]:
     """The placeholders of a text with their counts, and the problems with its braces."""
-    found: Counter = Counter()
+    found: Counter[str] = Counter()
     problems = []
     for match in _TOKEN.finditer(text):
         token = match.group(0)
@@ -35,7 +35,7 @@ def placeholders(text: str) -> tuple[Counter, list[str]]:
 def fill(text: str, values: dict[str, str], missing: str | None = None) -> str:
     """The text with its placeholders replaced (they were validated before). A placeholder
     without a value stays as written, or becomes `missing` when that is given."""
-    def replace(match: re.Match) -> str:
+    def replace(match: re.Match[str]) -> str:
         token = match.group(0)
         if token in ("{{", "}}"):
             return token[0]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import pikepdf
 
@@ -86,7 +87,10 @@ def preflight_problems(report: PreflightReport, kind: OutputKind) -> list[str]:
 _IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
 
-def _multiply(m, n):
+Matrix = tuple[float, float, float, float, float, float]
+
+
+def _multiply(m: Matrix, n: Matrix) -> Matrix:
     """m then n, as PDF matrices [a b c d e f]."""
     a, b, c, d, e, f = m
     a2, b2, c2, d2, e2, f2 = n
@@ -94,14 +98,20 @@ def _multiply(m, n):
             e * a2 + f * c2 + e2, e * b2 + f * d2 + f2)
 
 
-def _scale(m) -> float:
+def _matrix(values: Any) -> Matrix:
+    a, b, c, d, e, f = (float(v) for v in values)
+    return (a, b, c, d, e, f)
+
+
+def _scale(m: Matrix) -> float:
     return math.sqrt(abs(m[0] * m[3] - m[1] * m[2]))
 
 
 _SPACE_OF = {"rg": "rgb", "RG": "rgb", "g": "gray", "G": "gray", "k": "cmyk", "K": "cmyk"}
 
 
-def _walk(holder, resources, ctm, scan: _Scan, seen: set) -> None:
+def _walk(holder: Any, resources: Any, ctm: Matrix, scan: _Scan,
+          seen: set[tuple[int, int]]) -> None:
     """Every operator of a content stream with the transformation in force, into forms."""
     stack = []
     tm = _IDENTITY
@@ -117,7 +127,7 @@ def _walk(holder, resources, ctm, scan: _Scan, seen: set) -> None:
         elif operator == "Q" and stack:
             ctm = stack.pop()
         elif operator == "cm":
-            ctm = _multiply(tuple(float(v) for v in operands), ctm)
+            ctm = _multiply(_matrix(operands), ctm)
         elif operator == "BT":
             tm = _IDENTITY
         elif operator == "Tm":
@@ -148,19 +158,19 @@ def _walk(holder, resources, ctm, scan: _Scan, seen: set) -> None:
                 if not xobject.get("/ImageMask", False):
                     scan.spaces.add("image " + space_kind(xobject.get("/ColorSpace")))
             elif xobject.get("/Subtype") == "/Form" and xobject.objgen not in seen:
-                matrix = tuple(float(v) for v in xobject.get("/Matrix", _IDENTITY))
+                matrix = _matrix(xobject.get("/Matrix", _IDENTITY))
                 # A form drawn twice (two-up) is read once: the same sizes and colours.
                 seen.add(xobject.objgen)
                 _walk(xobject, xobject.get("/Resources"), _multiply(matrix, ctm), scan, seen)
 
 
-def _size(box) -> tuple[float, float]:
+def _size(box: Any) -> tuple[float, float]:
     values = [float(v) for v in box]
     return (round((values[2] - values[0]) / PT_PER_MM, 1),
             round((values[3] - values[1]) / PT_PER_MM, 1))
 
 
-def _bleed(page) -> float | None:
+def _bleed(page: Any) -> float | None:
     if "/TrimBox" not in page or "/BleedBox" not in page:
         return None
     trim = [float(v) for v in page.TrimBox]

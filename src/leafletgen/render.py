@@ -12,6 +12,7 @@ import mimetypes
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from .compose import ComposedDocument
@@ -115,7 +116,7 @@ class Renderer:
         fetcher = _ProjectFetcher(self._weasyprint, self._allowed_roots)
         # A stylesheet's @color-profile lands in the dict it is given, which the render
         # must then be given too.
-        color_profiles: dict = {}
+        color_profiles: dict[str, Any] = {}
         stylesheets = [self._weasyprint.CSS(
             string=_print_css(composed.bleed_mm), url_fetcher=fetcher,
             color_profiles=color_profiles)] if variant == "pdf/x-4" else []
@@ -153,13 +154,13 @@ def _print_css(bleed_mm: float) -> str:
 MM_PER_PX = 25.4 / 96
 
 
-def overflow_mm(document, allowed: int) -> float:
+def overflow_mm(document: Any, allowed: int) -> float:
     """How much text, in mm of page height, ran onto the pages beyond the first `allowed`:
     the depth down to the last line of each such page. Page furniture (margin boxes) and
     fixed elements (the draft mark, the edge band) are on every page and do not count."""
     from weasyprint.formatting_structure import boxes
 
-    def last_line_bottom(box, bottom: float) -> float:
+    def last_line_bottom(box: Any, bottom: float) -> float:
         for child in getattr(box, "children", ()):
             if isinstance(child, boxes.MarginBox) or child.style["position"] == "fixed":
                 continue
@@ -183,17 +184,17 @@ _FETCH_REFUSALS = {"missing": "no such file",
                    "large": f"larger than {MAX_RESOURCE_BYTES // 1_000_000} MB"}
 
 
-def _ProjectFetcher(weasyprint, allowed_roots: tuple[Path, ...]):
+def _ProjectFetcher(weasyprint: Any, allowed_roots: tuple[Path, ...]) -> Any:
     """A URL fetcher that serves only regular files inside the allowed folders, and data: URIs
     that leafletgen itself writes (QR codes); it refuses the network and everything else."""
 
-    class ProjectFetcher(weasyprint.urls.URLFetcher):
+    class ProjectFetcher(weasyprint.urls.URLFetcher):  # type: ignore[misc]
         def __init__(self) -> None:
             super().__init__(timeout=1, allowed_protocols=("file", "data"))
             self.refused: list[tuple[str, str]] = []
             self.served: list[Path] = []
 
-        def fetch(self, url, headers=None):
+        def fetch(self, url: str, headers: Any = None) -> Any:
             scheme = urlsplit(url).scheme.lower()
             if scheme == "data":
                 return super().fetch(url, headers)
@@ -209,7 +210,7 @@ def _ProjectFetcher(weasyprint, allowed_roots: tuple[Path, ...]):
             self.served.append(real)
             return weasyprint.urls.URLFetcherResponse(url, data, {"Content-Type": content_type})
 
-        def _refuse(self, url: str, why: str):
+        def _refuse(self, url: str, why: str) -> Any:
             self.refused.append((url, why))
             raise ValueError(why)
 

@@ -146,7 +146,7 @@ class BuildState:
 
     # Each output.
 
-    def cached(self, name: str, key: str) -> dict | None:
+    def cached(self, name: str, key: str) -> dict[str, Any] | None:
         """The stored record of output `name` if it was made with `key` and its PDF, its
         previews and the files it fetched are as they were; else None."""
         entry = self.data["outputs"].get(name)
@@ -162,7 +162,7 @@ class BuildState:
         record = entry.get("record")
         return record if isinstance(record, dict) else None
 
-    def store(self, name: str, key: str, record: dict, files: dict[str, str],
+    def store(self, name: str, key: str, record: dict[str, Any], files: dict[str, str],
               resources: dict[str, str]) -> None:
         self.data["outputs"][name] = {"key": key, "record": record, "files": files,
                                       "resources": resources}

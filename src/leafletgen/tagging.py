@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from typing import Any
 
 import pikepdf
 
 _ARTIFACT = [pikepdf.Name("/Artifact"), pikepdf.Dictionary(Type=pikepdf.Name("/Pagination"))]
 
 
-def declare_languages(tags_module) -> None:
+def declare_languages(tags_module: Any) -> None:
     """Make WeasyPrint's tag tree builder (`weasyprint.pdf.tags`) write `/Lang` on every
     structure element whose HTML element has a `lang` other than its parent's. Patched
     once per process; the builder calls itself through the module, so nested boxes pass
@@ -32,7 +33,7 @@ def declare_languages(tags_module) -> None:
 
     document_lang: list[str | None] = [None]  # the <html> element's: the catalog's /Lang
 
-    def build_with_languages(box, parent, *args) -> Iterator:
+    def build_with_languages(box: Any, parent: Any, *args: Any) -> Iterator[Any]:
         element_of_box = getattr(getattr(box, "_box", box), "element", None)
         lang = element_of_box.get("lang") if element_of_box is not None else None
         if element_of_box is not None and element_of_box.tag == "html":
@@ -47,7 +48,7 @@ def declare_languages(tags_module) -> None:
     tags_module._build_box_tree = build_with_languages
 
 
-def _lang_of(element) -> str | None:
+def _lang_of(element: Any) -> str | None:
     """The /Lang a structure element being built declares itself (none: its parent's)."""
     lang = element.get("Lang")
     return getattr(lang, "string", None)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .errors import Problem
@@ -84,12 +85,12 @@ class TemplateSandbox(ImmutableSandboxedEnvironment):
         if operator_name == "**":
             if isinstance(left, int) and isinstance(right, int) \
                     and abs(right) * max(abs(left), 2).bit_length() > MAX_POWER_DIGITS * 4:
-                raise jinja2.sandbox.SecurityError("a power this large is not allowed")
+                raise SecurityError("a power this large is not allowed")
             return operator.pow(left, right)
         for sequence, count in ((left, right), (right, left)):
             if isinstance(sequence, str | list | tuple) and isinstance(count, int) \
                     and len(sequence) * count > MAX_REPEAT_LENGTH:
-                raise jinja2.sandbox.SecurityError("a repetition this long is not allowed")
+                raise SecurityError("a repetition this long is not allowed")
         return operator.mul(left, right)
 
 
@@ -122,7 +123,7 @@ def template_problem(error: BaseException, name: str, folders: Iterable[Path],
         message = str(error)
     elif isinstance(error, RecursionError):
         message = "templates include or call each other without end"
-    elif isinstance(error, jinja2.sandbox.SecurityError):
+    elif isinstance(error, SecurityError):
         message = f"not allowed in a template: {error}"
     elif isinstance(error, jinja2.TemplateError):
         message = str(error)

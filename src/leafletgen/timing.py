@@ -7,6 +7,7 @@ import contextlib
 import signal
 import threading
 from collections.abc import Iterator
+from typing import NoReturn
 
 
 class RenderTimeout(Exception):
@@ -23,7 +24,7 @@ def time_limit(seconds: float | None, doing: str = "rendering") -> Iterator[None
         yield
         return
 
-    def expire(signum, frame):
+    def expire(signum: int, frame: object) -> NoReturn:
         raise RenderTimeout(f"{doing} took longer than {seconds:g} s (the limit; "
                             "--time-limit sets it): look for unusually long text, or a "
                             "template that loops")

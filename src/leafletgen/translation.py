@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import Any
 
 from .errors import Problem
 from .model import EntryText, LanguageText, Leaflet, Project
@@ -178,7 +179,7 @@ def status_counts(project: Project, leaflet: Leaflet, code: str) -> dict[str, in
     return counts
 
 
-def translation_report(project: Project) -> list[dict]:
+def translation_report(project: Project) -> list[dict[str, Any]]:
     """A row per leaflet and language: entries per status, whether it can be final, and
     what blocks it. The `status` command prints it; `--json` gives it to scripts."""
     rows = []

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import pikepdf
 import pypdfium2
@@ -22,7 +23,7 @@ from .manifest import HotlineOnPaper, PreflightReport
 from .options import Severity
 from .paper import MIN_CONTRAST, Box, PaperReader
 from .preflight import preflight
-from .qr import MIN_MODULE_MM, QUIET_ZONE_MODULES
+from .qr import MIN_MODULE_MM, QUIET_ZONE_MODULES, QrCode
 from .render import RenderedDocument
 
 PRINT_DPI = 300
@@ -293,7 +294,7 @@ def _decode_qr_codes(pdf: pypdfium2.PdfDocument) -> list[tuple[int, zxingcpp.Bar
     return found
 
 
-def _measure_qr(decoded, qr_codes) -> list[DecodedQr]:
+def _measure_qr(decoded: list[tuple[int, Any]], qr_codes: Iterable[QrCode]) -> list[DecodedQr]:
     modules_by_target = {qr.target: qr.symbol_modules for qr in qr_codes}
     result = []
     for page, barcode in decoded:
@@ -307,7 +308,7 @@ def _measure_qr(decoded, qr_codes) -> list[DecodedQr]:
     return result
 
 
-def _check_qr(measured: list[DecodedQr], qr_codes) -> list[Finding]:
+def _check_qr(measured: list[DecodedQr], qr_codes: Iterable[QrCode]) -> list[Finding]:
     findings = []
     decoded_texts = [m.text for m in measured]
     for qr in qr_codes:

@@ -15,10 +15,10 @@ from ..load import KeyPath, YamlFile
 from ..values import PATTERN_MESSAGES, Id
 
 T = TypeVar("T")
-_ADAPTERS: dict[Any, TypeAdapter] = {}
+_ADAPTERS: dict[Any, TypeAdapter[Any]] = {}
 
 
-def _adapter(kind: Any) -> TypeAdapter:
+def _adapter(kind: Any) -> TypeAdapter[Any]:
     if kind not in _ADAPTERS:
         _ADAPTERS[kind] = TypeAdapter(kind)
     return _ADAPTERS[kind]
@@ -43,7 +43,8 @@ class Reader:
              key_path: KeyPath = ()) -> T | None:
         """`data` (found at `key_path`) as `kind`, or None with its problems recorded."""
         try:
-            return _adapter(kind).validate_python(data)
+            value: T = _adapter(kind).validate_python(data)
+            return value
         except ValidationError as failure:
             for error in failure.errors():
                 where, message = _explain(kind, error)
@@ -71,7 +72,8 @@ class Reader:
 def quietly(kind: type[T] | Any, data: Any) -> T | None:
     """`data` as `kind`, or None (its problems are reported by `Reader.read`)."""
     try:
-        return _adapter(kind).validate_python(data)
+        value: T = _adapter(kind).validate_python(data)
+        return value
     except ValidationError:
         return None
 
