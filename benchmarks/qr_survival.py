@@ -62,10 +62,13 @@ def survival(pdf_path: Path, codes: list[dict]) -> list[tuple[str, str, float, b
     return rows
 
 
-def table(output_dir: Path, jobs: int = 2) -> list[tuple[str, str, str, int, int]]:
-    """(decoder, condition, module size, decoded, codes) over a whole build."""
+def table(output_dir: Path, jobs: int = 2, records: list[dict] | None = None,
+          ) -> list[tuple[str, str, str, int, int]]:
+    """(decoder, condition, module size, decoded, codes) over a whole build, or over the
+    outputs of its manifest `records`."""
     manifest = json.loads((output_dir / "manifest.json").read_text(encoding="utf-8"))
-    jobs_args = [(output_dir / r["path"], r["qr_codes"]) for r in manifest["outputs"]]
+    records = manifest["outputs"] if records is None else records
+    jobs_args = [(output_dir / r["path"], r["qr_codes"]) for r in records]
     counts: dict[tuple[str, str, str], list[int]] = collections.defaultdict(lambda: [0, 0])
     with ProcessPoolExecutor(jobs) as pool:
         for rows in pool.map(survival, *zip(*jobs_args, strict=True)):

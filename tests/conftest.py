@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import json
 import shutil
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -17,6 +18,7 @@ from click.testing import CliRunner
 
 from leafletgen.build import BuildOptions, build
 from leafletgen.cli import cli
+from leafletgen.errors import ContentError
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
@@ -25,9 +27,19 @@ BUNDLED = REPO / "leaflets"
 
 @pytest.fixture(scope="session")
 def bundled_build(tmp_path_factory) -> Path:
-    """The bundled project, built once for every test that only reads its output."""
-    output = tmp_path_factory.mktemp("build")
-    build(BuildOptions(BUNDLED, output))
+    """The bundled project, built once for every test that only reads its output: once for
+    the whole run, whichever test process asks first (the others wait for it)."""
+    import fcntl
+    import os
+
+    # This run's folder: each xdist worker has its own below it; without xdist, the one.
+    basetemp = tmp_path_factory.getbasetemp()
+    shared = basetemp.parent if os.environ.get("PYTEST_XDIST_WORKER") else basetemp
+    output = shared / "bundled-build"
+    with open(shared / "bundled-build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (output / "manifest.json").is_file():
+            build(BuildOptions(BUNDLED, output, jobs=2))
     return output
 
 
@@ -217,3 +229,106 @@ def pdf_contains(data: bytes, needle: bytes) -> bool:
                 except pikepdf.PdfError:
                     continue
     return False
+
+
+# Readers of printed files: page boxes, pixels, colour operators, text positions.
+
+MM = 72 / 25.4
+HOTLINE_TEL = "tel:+37060871204"
+
+
+def boxes(page: pikepdf.Page) -> dict[str, list[float]]:
+    return {name: [float(v) for v in page.obj[name]]
+            for name in ("/MediaBox", "/TrimBox", "/BleedBox") if name in page.obj}
+
+
+def render(path: Path, page: int = 0, dpi: int = 150):
+    pdf = pypdfium2.PdfDocument(path)
+    try:
+        return pdf[page].render(scale=dpi / 72).to_pil().convert("RGB")
+    finally:
+        pdf.close()
+
+
+def pixel_at(image, page_height_pt: float, x_pt: float, y_pt: float, dpi: int = 150):
+    """The pixel at PDF coordinates (origin bottom left)."""
+    scale = dpi / 72
+    return image.getpixel((int(x_pt * scale), int((page_height_pt - y_pt) * scale)))
+
+
+def mark_near(image, page_height_mm: float, x_mm: float, y_mm: float) -> bool:
+    """Whether a thin line passes within a millimetre of the point (x, y) mm (pixels at
+    300 dpi)."""
+    scale = 300 / 25.4
+    steps = [step / 10 for step in range(-10, 11)]
+    return any(sum(image.getpixel((int((x_mm + dx) * scale),
+                                   int((page_height_mm - y_mm - dy) * scale)))) < 3 * 200
+               for dx in steps for dy in steps)
+
+
+def dark(pixel) -> bool:
+    return sum(pixel) < 3 * 160
+
+
+def colour_operators(pdf: pikepdf.Pdf) -> set[str]:
+    """Every colour-setting operator in every content stream, forms included."""
+    found: set[str] = set()
+    seen: set = set()
+
+    def walk(holder, resources) -> None:
+        for instruction in pikepdf.parse_content_stream(holder):
+            operator = str(instruction.operator)
+            if operator in ("rg", "RG", "g", "G", "k", "K"):
+                found.add(operator)
+            elif operator in ("cs", "CS"):
+                found.add(f"{operator} {instruction.operands[0]}")
+        for xobject in (resources.get("/XObject") or {}).values() if resources else ():
+            if xobject.get("/Subtype") == "/Form" and xobject.objgen not in seen:
+                seen.add(xobject.objgen)
+                walk(xobject, xobject.get("/Resources"))
+
+    for page in pdf.pages:
+        walk(page, page.obj.get("/Resources"))
+    return found
+
+
+def text_positions(path: Path, page: int, needle: str) -> list[float]:
+    """Left edges (pt) of every occurrence of `needle` on a page."""
+    pdf = pypdfium2.PdfDocument(path)
+    try:
+        textpage = pdf[page].get_textpage()
+        searcher = textpage.search(needle)
+        found = []
+        while (hit := searcher.get_next()) is not None:
+            found.append(textpage.get_charbox(hit[0])[0])
+        return found
+    finally:
+        pdf.close()
+
+
+def manifest_record(output: Path, name: str) -> dict:
+    manifest = json.loads((output / "manifest.json").read_text(encoding="utf-8"))
+    return next(record for record in manifest["outputs"] if record["path"] == name)
+
+
+# Breaking a project on purpose: a template or stylesheet of its own, and what the build says.
+
+def override(project: Path, name: str, text: str) -> None:
+    folder = project / "templates"
+    folder.mkdir(exist_ok=True)
+    (folder / name).write_text(text, encoding="utf-8")
+
+
+def with_css(project: Path, css: str) -> None:
+    """The built-in stylesheet, with `css` after it (a project overrides leaflet.css)."""
+    builtin = (REPO / "templates" / "leaflet.css").read_text(encoding="utf-8")
+    override(project, "leaflet.css", builtin + "\n" + css + "\n")
+
+
+def build_errors(project: Path, tmp_path: Path, **options) -> list[str]:
+    """The build's problems, each as `output: message`."""
+    options.setdefault("languages", ("en",))
+    with pytest.raises(ContentError) as caught:
+        build(BuildOptions(project, tmp_path / "out", **options))
+    assert not (tmp_path / "out").exists()
+    return [f"{problem.key}: {problem.message}" for problem in caught.value.problems]

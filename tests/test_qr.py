@@ -31,12 +31,27 @@ def test_a_long_address_gets_a_larger_code_not_smaller_modules():
 @pytest.mark.skipif(shutil.which("zbarimg") is None,
                     reason="needs zbarimg (./dev.sh test installs zbar-tools)")
 def test_every_code_survives_a_phone_with_two_decoders(bundled_build: Path):
-    rows = qr_survival.table(bundled_build)
+    """Each leaflet's codes in each output, in the source language and in Arabic (the
+    layout mirrored): decoded from a blurred 300 dpi and a 150 dpi raster by both decoders.
+    The other languages print the same codes at the same sizes, which the manifest shows;
+    `python benchmarks/qr_survival.py build/` decodes every one of them."""
     manifest = json.loads((bundled_build / "manifest.json").read_text(encoding="utf-8"))
-    codes = sum(len(record["qr_codes"]) for record in manifest["outputs"])
-    kinds = {record["kind"] for record in manifest["outputs"] if record["qr_codes"]}
+    outputs = manifest["outputs"]
+    tested = [record for record in outputs if record["language"] in ("en", "ar")]
+    sizes: dict[tuple, set[float]] = {}
+    for record in tested:
+        for code in record["qr_codes"]:
+            key = (record["leaflet"], record["kind"], code["target"])
+            sizes.setdefault(key, set()).add(code["module_mm"])
+    for record in outputs:
+        for code in record["qr_codes"]:
+            key = (record["leaflet"], record["kind"], code["target"])
+            assert code["module_mm"] >= min(sizes[key]) - 0.01, (record["path"], code)
+    rows = qr_survival.table(bundled_build, records=tested)
+    codes = sum(len(record["qr_codes"]) for record in tested)
+    kinds = {record["kind"] for record in tested if record["qr_codes"]}
     assert kinds == {"screen", "print", "office", "office-grey"}
-    assert codes > 200
+    assert codes > 60
     for decoder in qr_survival.DECODERS:
         for condition in qr_survival.CONDITIONS:
             cells = [r for r in rows if r[0] == decoder and r[1] == condition]

@@ -72,20 +72,3 @@ def test_content_links_to_the_network_are_printed_never_fetched(
     assert requests == []
 
 
-def test_a_render_past_its_time_limit_is_a_failure_of_that_document(small_project: Path):
-    """Rendering alone (compose has its own limit, tested with templates): a document that
-    takes longer than the limit fails by name, and the others are not held up."""
-    from leafletgen.build import check, resource_roots
-    from leafletgen.compose import compose, make_environment
-    from leafletgen.fonts import IsolatedFontconfig
-    from leafletgen.pipeline import Pipeline
-
-    project, fonts = check(small_project)
-    leaflet = project.leaflets["card"]
-    document = compose(project, leaflet, "en", make_environment(project))
-    with IsolatedFontconfig(fonts.folders):
-        made = Pipeline(fonts, resource_roots(project), 0.001, None).make(document)
-        assert made.rendered is None and made.pdf == b""
-        assert made.failure.startswith("rendering took longer than 0.001 s (the limit; "
-                                       "--time-limit sets it)")
-        assert Pipeline(fonts, resource_roots(project), 30, None).make(document).failure is None

@@ -3,13 +3,10 @@ change is declared where it happens, and no file claims PDF/UA without a structu
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
 import pikepdf
-
-from leafletgen.preflight import preflight
 
 
 def _structure(pdf: pikepdf.Pdf) -> tuple[set, list]:
@@ -87,11 +84,3 @@ def test_office_sheets_claim_no_pdf_ua(bundled_build: Path):
         assert record["preflight"]["pdf_variant"] is None
 
 
-def test_a_pdf_ua_claim_without_a_structure_tree_is_caught(bundled_build: Path):
-    record = _outputs(bundled_build, "screen")[0]
-    with pikepdf.open(bundled_build / record["path"]) as pdf:
-        del pdf.Root.StructTreeRoot
-        untagged = io.BytesIO()
-        pdf.save(untagged)
-    assert "claims PDF/UA but has no structure tree" in preflight(
-        untagged.getvalue(), "screen", []).problems

@@ -11,9 +11,8 @@ from pathlib import Path
 import pytest
 from fontTools.ttLib import TTFont
 
-from conftest import REPO, edit, page_texts
+from conftest import REPO, build_errors, edit, override, page_texts, with_css
 from leafletgen.build import BuildOptions, build
-from leafletgen.errors import ContentError
 
 HOTLINE = "+37060871204"
 
@@ -21,27 +20,6 @@ HOTLINE = "+37060871204"
 @pytest.fixture(autouse=True)
 def _in_tmp(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)
-
-
-def _override(project: Path, name: str, text: str) -> None:
-    folder = project / "templates"
-    folder.mkdir(exist_ok=True)
-    (folder / name).write_text(text, encoding="utf-8")
-
-
-def _with_css(project: Path, css: str) -> None:
-    """The built-in stylesheet, with `css` after it (a project overrides leaflet.css)."""
-    builtin = (REPO / "templates" / "leaflet.css").read_text(encoding="utf-8")
-    _override(project, "leaflet.css", builtin + "\n" + css + "\n")
-
-
-def _errors(project: Path, tmp_path: Path, **options) -> list[str]:
-    """The build's problems, each as `output: message`."""
-    options.setdefault("languages", ("en",))
-    with pytest.raises(ContentError) as caught:
-        build(BuildOptions(project, tmp_path / "out", **options))
-    assert not (tmp_path / "out").exists()
-    return [f"{problem.key}: {problem.message}" for problem in caught.value.problems]
 
 
 def test_the_untouched_project_passes_every_check(small_project: Path, tmp_path: Path):
@@ -71,7 +49,7 @@ def _font_with_swapped_digits(project: Path) -> None:
 def test_a_font_that_draws_other_digits_is_caught_on_paper(small_project: Path,
                                                            tmp_path: Path):
     _font_with_swapped_digits(small_project)
-    assert _errors(small_project, tmp_path) == [
+    assert build_errors(small_project, tmp_path) == [
         "card/card.en.pdf: page 1: the hotline reads '+37060871205' on paper, where the text "
         f"layer says '{HOTLINE}': a font or stylesheet draws other digits than the text holds"]
 
@@ -84,17 +62,17 @@ def test_a_font_that_draws_other_digits_is_caught_on_paper(small_project: Path,
 ], ids=["white on white", "covered"])
 def test_a_hotline_without_ink_is_caught_on_paper(small_project: Path, tmp_path: Path,
                                                   css: str):
-    _with_css(small_project, css)
-    [error] = _errors(small_project, tmp_path)
+    with_css(small_project, css)
+    [error] = build_errors(small_project, tmp_path)
     assert error.startswith("card/card.en.pdf: page 1: the hotline has no ink on paper "
                             "(contrast ")
     assert error.endswith("its colour matches what is behind it, or something covers it")
 
 
 def test_a_hotline_that_reads_backwards_is_caught(small_project: Path, tmp_path: Path):
-    _with_css(small_project, ".hotline-number bdi { direction: rtl; unicode-bidi: "
+    with_css(small_project, ".hotline-number bdi { direction: rtl; unicode-bidi: "
                              "bidi-override; }")
-    assert _errors(small_project, tmp_path) == [
+    assert build_errors(small_project, tmp_path) == [
         "card/card.en.pdf: page 1: the hotline reads '04712608370+' from left to right, not "
         f"'{HOTLINE}'",
         "card/card.en.pdf: page 1: the hotline reads '04712608370+' on paper, where the text "
@@ -103,35 +81,35 @@ def test_a_hotline_that_reads_backwards_is_caught(small_project: Path, tmp_path:
 
 
 def test_a_hotline_missing_from_the_text_layer_is_caught(small_project: Path, tmp_path: Path):
-    _override(small_project, "hotline-panel.html", "<p>{{ labels.hotline_heading }}</p>")
-    errors = _errors(small_project, tmp_path)
+    override(small_project, "hotline-panel.html", "<p>{{ labels.hotline_heading }}</p>")
+    errors = build_errors(small_project, tmp_path)
     assert "card/card.en.pdf: the hotline '+370 608 712 04' is not in the text layer" in errors
 
 
 def test_expected_text_missing_from_the_page_is_caught(small_project: Path, tmp_path: Path):
-    _override(small_project, "masthead.html", "<header></header>")
-    assert _errors(small_project, tmp_path) == [
+    override(small_project, "masthead.html", "<header></header>")
+    assert build_errors(small_project, tmp_path) == [
         "card/card.en.pdf: text 'Test card' is not in the PDF's text layer as written"]
 
 
 def test_text_past_the_page_edge_is_caught(small_project: Path, tmp_path: Path):
-    _with_css(small_project, ".hotline-number { font-size: 60pt; white-space: nowrap; }")
-    errors = _errors(small_project, tmp_path)
+    with_css(small_project, ".hotline-number { font-size: 60pt; white-space: nowrap; }")
+    errors = build_errors(small_project, tmp_path)
     assert any(e.startswith("card/card.en.pdf: page 1: text runs past the page's edge (")
                and e.endswith("): a line too long to break") for e in errors), errors
 
 
 def test_a_letter_the_font_cannot_draw_is_caught(small_project: Path, tmp_path: Path):
     # Template text is not checked before rendering as content is: only the PDF shows it.
-    _override(small_project, "masthead.html", "<h1>{{ title }} \u2603</h1>")
-    assert _errors(small_project, tmp_path) == [
+    override(small_project, "masthead.html", "<h1>{{ title }} \u2603</h1>")
+    assert build_errors(small_project, tmp_path) == [
         "card/card.en.pdf: font Noto-Sans-Bold has no glyph for '☃' (U+2603): it prints as "
         "an empty box"]
 
 
 def test_a_qr_code_that_does_not_decode_is_caught(small_project: Path, tmp_path: Path):
-    _with_css(small_project, ".qr-hotline img { filter: blur(0); opacity: 0.02; }")
-    errors = _errors(small_project, tmp_path)
+    with_css(small_project, ".qr-hotline img { filter: blur(0); opacity: 0.02; }")
+    errors = build_errors(small_project, tmp_path)
     assert "card/card.en.pdf: the hotline QR code for 'tel:+37060871204' does not decode from " \
         "the PDF at 300 dpi" in errors
 
@@ -140,98 +118,40 @@ def test_a_qr_code_the_leaflet_does_not_intend_is_caught(small_project: Path, tm
     import qrcode
 
     qrcode.make("https://evil.example/", border=4, box_size=10).save(small_project / "code.png")
-    _override(small_project, "masthead.html",
+    override(small_project, "masthead.html",
               f'<h1>{{{{ title }}}}</h1><img alt="code" style="width: 25mm" '
               f'src="{(small_project / "code.png").as_uri()}">')
-    assert _errors(small_project, tmp_path) == [
+    assert build_errors(small_project, tmp_path) == [
         "card/card.en.pdf: page 1 has a QR code for 'https://evil.example/', which this "
         "leaflet does not intend"]
 
 
 def test_a_qr_code_printed_too_small_is_caught(small_project: Path, tmp_path: Path):
-    _with_css(small_project, ".qr-hotline, .qr-hotline img { width: 9mm !important; "
+    with_css(small_project, ".qr-hotline, .qr-hotline img { width: 9mm !important; "
                              "height: 9mm !important; }")
-    errors = _errors(small_project, tmp_path)
+    errors = build_errors(small_project, tmp_path)
     assert any("the QR code for 'tel:+37060871204' on page 1 prints 0.2" in e
                and "mm modules; phones need at least" in e for e in errors), errors
 
 
 def test_text_beyond_the_format_is_caught(small_project: Path, tmp_path: Path):
-    _with_css(small_project, ".answer { margin-bottom: 300mm; }")
-    [error] = _errors(small_project, tmp_path)
+    with_css(small_project, ".answer { margin-bottom: 300mm; }")
+    [error] = build_errors(small_project, tmp_path)
     assert error.startswith("card/card.en.pdf: card (en) does not fit: 4 pages where its "
                             "format has 1; ")
 
 
 def test_a_document_shorter_than_its_format_is_caught(small_project: Path, tmp_path: Path):
     edit(small_project / "project.yaml", "pages: 1", "pages: 2")
-    assert _errors(small_project, tmp_path) == [
+    assert build_errors(small_project, tmp_path) == [
         "card/card.en.pdf: has 1 pages where its format has 2: 1 page short"]
 
 
 def test_weasyprints_errors_are_the_builds(small_project: Path, tmp_path: Path):
-    _override(small_project, "masthead.html", '<h1>{{ title }}</h1><img alt="" src="none.png">')
-    errors = _errors(small_project, tmp_path)
+    override(small_project, "masthead.html", '<h1>{{ title }}</h1><img alt="" src="none.png">')
+    errors = build_errors(small_project, tmp_path)
     assert any(e.startswith("card/card.en.pdf: WeasyPrint: Failed to load image at ")
                for e in errors), errors
-
-
-def test_type_too_small_to_read_is_caught_by_preflight(small_project: Path, tmp_path: Path):
-    _with_css(small_project, ".source-list { font-size: 4pt; }")
-    assert _errors(small_project, tmp_path) == [
-        "card/card.en.pdf: preflight: type as small as 4.0 pt (at least 5 pt)"]
-
-
-def test_an_image_below_200_dpi_is_caught_by_preflight(small_project: Path, tmp_path: Path):
-    from PIL import Image
-
-    Image.new("L", (40, 40), 128).save(small_project / "grey.png")
-    _override(small_project, "masthead.html",
-              f'<h1>{{{{ title }}}}</h1><img alt="grey" style="width: 30mm" '
-              f'src="{(small_project / "grey.png").as_uri()}">')
-    assert _errors(small_project, tmp_path) == [
-        "card/card.en.pdf: preflight: an image prints at 34 dpi (at least 200)"]
-
-
-def test_print_and_grey_rules_fire_on_a_file_that_breaks_them(small_project: Path,
-                                                               tmp_path: Path):
-    """The screen PDF is everything the print shop's must not be: RGB, no output intent,
-    no trim or bleed box; and it is in colour, which the grey sheets must not be."""
-    from leafletgen.preflight import preflight
-
-    _with_css(small_project, ".question { color: #c00; }")
-    result = build(BuildOptions(small_project, tmp_path / "out", languages=("en",)))
-    screen = result.outputs[0].file.read_bytes()
-    assert preflight(screen, "screen", []).problems == ()
-    assert preflight(screen, "print", []).problems == (
-        "no PDF/X output intent with a CMYK profile", "colours outside CMYK: rgb",
-        "no TrimBox and BleedBox")
-    assert preflight(screen, "office-grey", []).problems == ("colours outside grey: cmyk, rgb",)
-
-
-def test_a_font_not_embedded_is_caught_by_preflight(tmp_path: Path):
-    import io
-
-    import pikepdf
-
-    from leafletgen.preflight import preflight
-
-    pdf = pikepdf.new()
-    # A standard font, with no descriptor; and a TrueType font whose descriptor has no file.
-    standard = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font,
-                                                    Subtype=pikepdf.Name.Type1,
-                                                    BaseFont=pikepdf.Name.Helvetica))
-    described = pdf.make_indirect(pikepdf.Dictionary(
-        Type=pikepdf.Name.Font, Subtype=pikepdf.Name.TrueType, BaseFont=pikepdf.Name.Arial,
-        FontDescriptor=pikepdf.Dictionary(Type=pikepdf.Name.FontDescriptor,
-                                          FontName=pikepdf.Name.Arial, Flags=32)))
-    page = pdf.add_blank_page(page_size=(200, 200))
-    page.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=standard, F2=described))
-    page.Contents = pdf.make_stream(b"BT /F1 12 Tf 20 100 Td (Call) Tj /F2 12 Tf (us) Tj ET")
-    data = io.BytesIO()
-    pdf.save(data)
-    assert preflight(data.getvalue(), "screen", []).problems == (
-        "fonts not embedded: Arial, Helvetica",)
 
 
 def test_every_bundled_hotline_is_read_from_the_pixels(bundled_build: Path):
@@ -290,9 +210,9 @@ def test_a_letter_of_a_reordering_script_that_is_not_drawn_is_caught(small_proje
     (small_project / "text" / "ta.yaml").write_text(TAMIL, encoding="utf-8")
     edit(small_project / "project.yaml", "languages: [en, lt]", "languages: [en, lt, ta]")
     build(BuildOptions(small_project, tmp_path / "control", languages=("ta",)))  # it builds
-    _with_css(small_project, "h1 { display: none; }")
+    with_css(small_project, "h1 { display: none; }")
     # ஔ is ஒ and ௗ decomposed; ஒ and ஃ are in no other text of the card.
-    assert _errors(small_project, tmp_path, languages=("ta",)) == [
+    assert build_errors(small_project, tmp_path, languages=("ta",)) == [
         "card/card.ta.pdf: text 'ஔடதம் ஃ' is not drawn in the PDF: 'ஃஒ' missing"]
 
 
@@ -330,8 +250,8 @@ def test_right_to_left_text_is_checked_word_by_word(small_project: Path, tmp_pat
     (small_project / "text" / "fa.yaml").write_text(PERSIAN, encoding="utf-8")
     edit(small_project / "project.yaml", "languages: [en, lt]", "languages: [en, lt, fa]")
     build(BuildOptions(small_project, tmp_path / "control", languages=("fa",)))  # it builds
-    _override(small_project, "masthead.html", "<header></header>")
-    assert _errors(small_project, tmp_path, languages=("fa",)) == [
+    override(small_project, "masthead.html", "<header></header>")
+    assert build_errors(small_project, tmp_path, languages=("fa",)) == [
         "card/card.fa.pdf: text 'کارت آزمایشی Sienos Grupė' is not in the PDF's text layer "
         "as written"]
 
@@ -346,9 +266,9 @@ def test_a_font_from_outside_the_fonts_folders_is_caught(small_project: Path, tm
             record.string = "StraySans"
     font.save(small_project / "elsewhere" / "StraySans.ttf")
     url = (small_project / "elsewhere" / "StraySans.ttf").as_uri()
-    _with_css(small_project, f"@font-face {{ font-family: Stray; src: url({url}); }}\n"
+    with_css(small_project, f"@font-face {{ font-family: Stray; src: url({url}); }}\n"
                              "h1 { font-family: Stray; }")
-    errors = _errors(small_project, tmp_path)
+    errors = build_errors(small_project, tmp_path)
     assert any(e.startswith("card/card.en.pdf: the PDF uses font ") and e.endswith(
         "which is not one of the project's: a character fell back to a system font")
         for e in errors), errors

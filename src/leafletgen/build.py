@@ -163,56 +163,15 @@ def _render_and_write(options: BuildOptions, project: Project, fonts: FontSet,
     versions = tool_versions()
     keys = {document.output_name: output_key(document, fonts_digest, versions)
             for document in composed}
-    kept: dict[str, OutputRecord] = {}
-    for document in composed:
-        stored = state.cached(document.output_name, keys[document.output_name]) or {}
-        previews_at = stored.pop("preview_dpi", None)
-        record = read_record(stored)
-        if record is not None and (not options.preview_dpi or previews_at == options.preview_dpi):
-            kept[document.output_name] = record
+    kept = _up_to_date(composed, keys, state, options.preview_dpi)
     to_render = [document for document in composed if document.output_name not in kept]
-
-    made: list[MadeDocument] = []
-    if to_render:
-        from .workers import make_all  # WeasyPrint is imported only when something renders
-
-        with IsolatedFontconfig(fonts.folders):
-            results = make_all(to_render, fonts, resource_roots(project), options.time_limit,
-                               options.preview_dpi, options.jobs)
-            for index, made_document in enumerate(results, start=1):
-                made.append(made_document)
-                report(DocumentMade(index, len(to_render), made_document.composed.output_name,
-                                    _progress(index, len(to_render), made_document)))
-        result.subsetter = _subsetter()
-        if result.subsetter != "harfbuzz":
-            report(BuildWarning("libharfbuzz-subset0 is missing, so fonts are subset by the "
-                                "slow fontTools path; install it (see README) for ~10x "
-                                "faster builds"))
-    else:
-        result.subsetter = read_manifest(output_dir).subsetter
-
-    # One line per problem of a leaflet in a language, however many of its outputs share
-    # it (an overflow is the same in the screen, print and office files).
-    failing: dict[tuple[str, str, str], list[str]] = {}
-    for done in made:
-        verification = done.verification
-        messages = [done.failure] if done.failure or verification is None else [
-            finding.message for finding in verification.errors
-            + (verification.warnings if options.strict else [])]
-        for message in messages:
-            which = (done.composed.leaflet_id, done.composed.language, str(message))
-            failing.setdefault(which, []).append(done.composed.output_name)
-    failures = ProblemList()
-    for (_, _, message), outputs in failing.items():
-        names = list(dict.fromkeys(outputs))  # a message may repeat within one output
-        also = f" (and {len(names) - 1} other output{'s' if len(names) > 2 else ''} of it)" \
-            if len(names) > 1 else ""
-        failures.add(None, None, names[0] + also, message)
-    if options.strict:  # a kept output's warnings fail a strict build as a new one's
-        for name, record in kept.items():
-            for warning in record.warnings:
-                failures.add(None, None, name, warning)
-    failures.raise_if_any()
+    made = _make(to_render, project, fonts, options, report)
+    result.subsetter = _subsetter() if made else read_manifest(output_dir).subsetter
+    if made and result.subsetter != "harfbuzz":
+        report(BuildWarning("libharfbuzz-subset0 is missing, so fonts are subset by the "
+                            "slow fontTools path; install it (see README) for ~10x "
+                            "faster builds"))
+    _failures(made, kept, options.strict).raise_if_any()
 
     made_by_name = {document.composed.output_name: document for document in made}
     with OutputWriter(output_dir) as writer:
@@ -243,6 +202,63 @@ def _render_and_write(options: BuildOptions, project: Project, fonts: FontSet,
         state.record_build(fingerprint, files, messages=reported + output_messages(result))
         writer.stage(STATE_NAME, state.to_bytes())
     return result
+
+
+def _up_to_date(composed: list[ComposedDocument], keys: dict[str, str], state: BuildState,
+                preview_dpi: int | None) -> dict[str, OutputRecord]:
+    """The records of the outputs the previous build left as they should be now."""
+    kept: dict[str, OutputRecord] = {}
+    for document in composed:
+        stored = state.cached(document.output_name, keys[document.output_name]) or {}
+        previews_at = stored.pop("preview_dpi", None)
+        record = read_record(stored)
+        if record is not None and (not preview_dpi or previews_at == preview_dpi):
+            kept[document.output_name] = record
+    return kept
+
+
+def _make(documents: list[ComposedDocument], project: Project, fonts: FontSet,
+          options: BuildOptions, report: Reporter) -> list[MadeDocument]:
+    """Render, prepress and verify each document (pipeline.py), in worker processes."""
+    if not documents:
+        return []
+    from .workers import make_all  # WeasyPrint is imported only when something renders
+
+    made = []
+    with IsolatedFontconfig(fonts.folders):
+        results = make_all(documents, fonts, resource_roots(project), options.time_limit,
+                           options.preview_dpi, options.jobs)
+        for index, document in enumerate(results, start=1):
+            made.append(document)
+            report(DocumentMade(index, len(documents), document.composed.output_name,
+                                _progress(index, len(documents), document)))
+    return made
+
+
+def _failures(made: list[MadeDocument], kept: dict[str, OutputRecord],
+              strict: bool) -> ProblemList:
+    """What fails the build: one line per problem of a leaflet in a language, however many
+    of its outputs share it (an overflow is the same in the screen, print and office files)."""
+    failing: dict[tuple[str, str, str], list[str]] = {}
+    for done in made:
+        verification = done.verification
+        messages = [done.failure] if done.failure or verification is None else [
+            finding.message for finding in verification.errors
+            + (verification.warnings if strict else [])]
+        for message in messages:
+            which = (done.composed.leaflet_id, done.composed.language, str(message))
+            failing.setdefault(which, []).append(done.composed.output_name)
+    failures = ProblemList()
+    for (_, _, message), outputs in failing.items():
+        names = list(dict.fromkeys(outputs))  # a message may repeat within one output
+        also = f" (and {len(names) - 1} other output{'s' if len(names) > 2 else ''} of it)" \
+            if len(names) > 1 else ""
+        failures.add(None, None, names[0] + also, message)
+    if strict:  # a kept output's warnings fail a strict build as a new one's
+        for name, record in kept.items():
+            for warning in record.warnings:
+                failures.add(None, None, name, warning)
+    return failures
 
 
 def output_messages(result: BuildResult) -> list[str]:

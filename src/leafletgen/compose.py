@@ -17,7 +17,7 @@ from .bidi import isolate_html, isolate_plain
 from .errors import ContentError, Problem
 from .filenames import PROJECT_FILE
 from .fit import Copyfit, FitStep
-from .fonts import REORDERING_SCRIPTS
+from .languages import REORDERING_SCRIPTS
 from .localise import format_date, format_figure, format_number, format_percentage
 from .markup import answer_html, escape_markdown
 from .model import LanguageText, Leaflet, PageFormat, Project

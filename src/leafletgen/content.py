@@ -10,7 +10,7 @@ files. Adding a leaflet option is adding one field to `LeafletOptions`.
 from __future__ import annotations
 
 import datetime
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, Strict, model_validator
 
@@ -38,8 +38,6 @@ class Content(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True,
                               use_attribute_docstrings=True)
-    # The file this part is the top of, for the schema's title and the modeline.
-    schema_name: ClassVar[str | None] = None
 
     @model_validator(mode="before")
     @classmethod
@@ -146,7 +144,6 @@ class LeafletSpec(LeafletOptions):
 class ProjectFile(Content):
     """project.yaml: the organisation, the leaflets and the settings of a project."""
 
-    schema_name: ClassVar[str | None] = "project"
     organisation: Organisation
     leaflets: dict[Id, LeafletSpec]
     fonts: dict[LanguageCode, Annotated[tuple[Text, ...], Strict(False)]] = Field(
@@ -163,7 +160,6 @@ class ProjectFile(Content):
 class EntrySpec(Content):
     """A FAQ entry's language-independent part; its words are in each language file."""
 
-    schema_name: ClassVar[str | None] = "entries"
     cites: tuple[Id, ...] = Field((), strict=False, examples=[["geneva-convention"]])
     """The sources it rests on (ids from sources.yaml), listed under the answer."""
 
@@ -171,7 +167,6 @@ class EntrySpec(Content):
 class SourceSpec(Content):
     """A published source a fact rests on; its QR code opens it."""
 
-    schema_name: ClassVar[str | None] = "sources"
     title: Text
     publisher: Text
     date: datetime.date
@@ -182,7 +177,6 @@ class SourceSpec(Content):
 class StatisticSpec(Content):
     """One figure, kept once and printed everywhere as {stat:<id>}."""
 
-    schema_name: ClassVar[str | None] = "statistics"
     value: float = Field(ge=0, lt=1e12, allow_inf_nan=False, examples=[1162])
     unit: StatisticUnit
     as_of: datetime.date
@@ -276,14 +270,13 @@ class LanguageWords(Content):
 class SourceLanguageFile(LanguageWords):
     """text/<source language>.yaml: the words every translation translates."""
 
-    schema_name: ClassVar[str | None] = "source-language"
     entries: dict[Id, SourceEntryText]
+    """The words of every entry in entries.yaml."""
 
 
 class LanguageFile(LanguageWords):
     """text/<language>.yaml: a translation, one file per language for one translator."""
 
-    schema_name: ClassVar[str | None] = "language"
     entries: dict[Id, EntryTextSpec] = Field(default_factory=dict)
     """The entries translated so far; the others print in the fallback language."""
     status: Status = "unreviewed"

@@ -22,33 +22,10 @@ from fontTools.ttLib import TTCollection, TTFont
 
 from .errors import ContentError, Problem
 from .files import RefusedFile, check_regular, process_alive, read_limited
-from .languages import script_of
 from .model import LanguageText, Leaflet, Project
 from .translation import printed_entry
 
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
-
-# Scripts whose glyphs are stored out of reading order (vowel signs before consonants), so
-# a PDF's text layer cannot give the words back reliably.
-REORDERING_SCRIPTS = frozenset({"Beng", "Deva", "Gujr", "Guru", "Khmr", "Knda", "Mlym", "Mymr",
-                                "Orya", "Sinh", "Taml", "Telu"})
-
-# Each script's fonts, in order; Noto Sans last so that Latin names, URLs and digits inside
-# any text come out in one consistent face. A project overrides a language's stack with
-# `fonts: {<code>: [family, ...]}` in project.yaml.
-DEFAULT_FONT_STACKS = {
-    "Latn": ("Noto Sans",),
-    "Cyrl": ("Noto Sans",),
-    "Grek": ("Noto Sans",),
-    "Arab": ("Noto Naskh Arabic", "Noto Sans"),
-    "Ethi": ("Noto Sans Ethiopic", "Noto Sans"),
-    "Taml": ("Noto Sans Tamil", "Noto Sans"),
-}
-
-
-def default_font_stack(code: str) -> tuple[str, ...]:
-    return DEFAULT_FONT_STACKS.get(script_of(code), DEFAULT_FONT_STACKS["Latn"])
-
 
 @dataclass(frozen=True)
 class FontFile:

@@ -1,5 +1,6 @@
 """The one place that knows what a language code means: the script it is written in, its
-direction, the CLDR locale that writes its numbers and dates, and whether CLDR knows it.
+direction, the fonts it is set in, the CLDR locale that writes its numbers and dates, and
+whether CLDR knows it.
 All of it comes from CLDR through Babel (likely subtags, aliases), not from a hand table:
 `hi` is Devanagari, `bn` Bengali, `prs` (Dari) is CLDR's `fa-AF`, `kmr` its `ku`.
 """
@@ -82,3 +83,26 @@ def unknown_subtag(code: str) -> str | None:
             kind = "script" if len(subtag) == 4 else "region"
             return f"an unknown {kind} {subtag!r} in {code!r}"
     return None
+
+
+# Scripts whose glyphs are stored out of reading order (vowel signs before consonants), so
+# a PDF's text layer cannot give the words back reliably.
+REORDERING_SCRIPTS = frozenset({"Beng", "Deva", "Gujr", "Guru", "Khmr", "Knda", "Mlym", "Mymr",
+                                "Orya", "Sinh", "Taml", "Telu"})
+
+# Each script's fonts, in order; Noto Sans last so that Latin names, URLs and digits inside
+# any text come out in one consistent face. A project overrides a language's stack with
+# `fonts: {<code>: [family, ...]}` in project.yaml.
+DEFAULT_FONT_STACKS = {
+    "Latn": ("Noto Sans",),
+    "Cyrl": ("Noto Sans",),
+    "Grek": ("Noto Sans",),
+    "Arab": ("Noto Naskh Arabic", "Noto Sans"),
+    "Ethi": ("Noto Sans Ethiopic", "Noto Sans"),
+    "Taml": ("Noto Sans Tamil", "Noto Sans"),
+}
+
+
+def default_font_stack(code: str) -> tuple[str, ...]:
+    """The fonts a language is set in unless the project says otherwise."""
+    return DEFAULT_FONT_STACKS.get(script_of(code), DEFAULT_FONT_STACKS["Latn"])

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..content import LanguageFile, SourceLanguageFile
+from ..content import EntryTextSpec, LanguageFile, SourceEntryText, SourceLanguageFile
 from ..filenames import ENTRIES_FILE, STATISTICS_FILE, TEXT_DIR
-from ..fonts import default_font_stack
-from ..languages import direction_of, script_of, unknown_subtag
+from ..languages import default_font_stack, direction_of, script_of, unknown_subtag
 from ..load import YamlFile, dotted
 from ..markup import markup_problems
 from ..model import Entry, EntryText, LanguageText, Leaflet
@@ -20,16 +19,11 @@ from .shape import Reader
 def language(reader: Reader, code: str, file: YamlFile, source_language: str | None,
              entries: dict[str, Entry], font_stack: tuple[tuple[str, ...], int | None] | None,
              ) -> LanguageText | None:
-    if not LANGUAGE_RE.match(code):
-        reader.error(file, (), f"the file name must be a language code such as lt.yaml or "
-                     f"sr-Latn.yaml, not {file.path.name!r}")
-        return None
-    if unknown := unknown_subtag(code):
-        reader.error(file, (), f"the file name {file.path.name!r} names {unknown}")
+    if not _named_by_code(reader, code, file):
         return None
     is_source = code == source_language
-    model = SourceLanguageFile if is_source else LanguageFile
-    fields = reader.read_fields(file, model, file.data)
+    fields = reader.read_fields(file, SourceLanguageFile if is_source else LanguageFile,
+                                file.data)
     if is_source and isinstance(file.data, dict):
         _every_entry_given(reader, file, file.data.get("entries"), entries)
     info = fields.get("language")
@@ -39,18 +33,8 @@ def language(reader: Reader, code: str, file: YamlFile, source_language: str | N
                      f"{info.fallback}.yaml to fall back to")
     # Translations start as drafts: only a reviewer's explicit word makes them final.
     file_reviewed = is_source or fields.get("status") == "reviewed"
-    texts = {}
-    for entry_id, spec in fields.get("entries", {}).items():
-        path = ("entries", entry_id)
-        if entry_id not in entries:
-            reader.error(file, path, "unknown entry id (every entry must be declared in "
-                         f"{ENTRIES_FILE})")
-            continue
-        for problem in markup_problems(spec.answer):
-            reader.error(file, (*path, "answer"), problem)
-        status = getattr(spec, "status", None)  # the source language's is always reviewed
-        reviewed = is_source or (status == "reviewed" if status else file_reviewed)
-        texts[entry_id] = EntryText(reviewed=reviewed, **dict(spec))
+    texts = _entry_texts(reader, file, fields.get("entries", {}), entries, is_source,
+                         file_reviewed)
     if info is None or "labels" not in fields:
         return None
     families, stack_line = font_stack or (default_font_stack(code), None)
@@ -61,6 +45,38 @@ def language(reader: Reader, code: str, file: YamlFile, source_language: str | N
         script=script_of(code), font_stack=families, font_stack_line=stack_line,
         fallback=info.fallback if info.fallback != code else None,
         figures=fields.get("figures", {}))
+
+
+def _named_by_code(reader: Reader, code: str, file: YamlFile) -> bool:
+    """Whether the file's name is a language code CLDR knows."""
+    if not LANGUAGE_RE.match(code):
+        reader.error(file, (), f"the file name must be a language code such as lt.yaml or "
+                     f"sr-Latn.yaml, not {file.path.name!r}")
+        return False
+    if unknown := unknown_subtag(code):
+        reader.error(file, (), f"the file name {file.path.name!r} names {unknown}")
+        return False
+    return True
+
+
+def _entry_texts(reader: Reader, file: YamlFile, given: dict[str, SourceEntryText],
+                 entries: dict[str, Entry], is_source: bool,
+                 file_reviewed: bool) -> dict[str, EntryText]:
+    """The entries a language file gives, each with whether it is reviewed: its own
+    status, or else the file's (the source language's are by definition)."""
+    texts = {}
+    for entry_id, spec in given.items():
+        path = ("entries", entry_id)
+        if entry_id not in entries:
+            reader.error(file, path, "unknown entry id (every entry must be declared in "
+                         f"{ENTRIES_FILE})")
+            continue
+        for problem in markup_problems(spec.answer):
+            reader.error(file, (*path, "answer"), problem)
+        status = spec.status if isinstance(spec, EntryTextSpec) else None
+        reviewed = is_source or (status == "reviewed" if status else file_reviewed)
+        texts[entry_id] = EntryText(reviewed=reviewed, **dict(spec))
+    return texts
 
 
 def _every_entry_given(reader: Reader, file: YamlFile, given: Any,

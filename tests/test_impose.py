@@ -1,0 +1,145 @@
+"""Imposition: pages on sheets for the print shop (trim, bleed and crop marks) and for an
+office printer (two-up, four-up, booklets and roll folds in folding order)."""
+
+from __future__ import annotations
+
+import pikepdf
+import pytest
+
+from conftest import (
+    MM,
+    boxes,
+    dark,
+    edit,
+    mark_near,
+    pixel_at,
+    render,
+    text_positions,
+)
+from leafletgen.build import build
+from leafletgen.impose import booklet_order, roll_fold_sides
+from leafletgen.model import PAGE_FORMATS
+from leafletgen.options import BuildOptions
+
+
+@pytest.mark.parametrize("name, size_mm", [
+    ("village-handout/village-handout.en.print.pdf", (148, 210)),
+    ("pocket-card/pocket-card.ar.print.pdf", (105, 148)),
+    ("village-trifold/village-trifold.lt.print.pdf", (297, 210)),
+])
+def test_trim_box_inside_a_bleed_box_3_mm_larger(bundled_build, name, size_mm):
+    with pikepdf.open(bundled_build / name) as pdf:
+        for page in pdf.pages:
+            found = boxes(page)
+            trim, bleed, media = found["/TrimBox"], found["/BleedBox"], found["/MediaBox"]
+            assert [round(v / MM, 1) for v in (trim[2] - trim[0], trim[3] - trim[1])] == \
+                list(size_mm)
+            assert [round((b - t) / MM, 2) for b, t in zip(bleed, trim, strict=True)] == \
+                [-3, -3, 3, 3]
+            assert media[0] <= bleed[0] and media[1] <= bleed[1]
+            assert media[2] >= bleed[2] and media[3] >= bleed[3]
+
+
+def test_crop_marks_sit_outside_the_bleed_on_the_trim_lines(bundled_build):
+    path = bundled_build / "village-handout/village-handout.en.print.pdf"
+    with pikepdf.open(path) as pdf:
+        found = boxes(pdf.pages[0])
+    trim, bleed, media = found["/TrimBox"], found["/BleedBox"], found["/MediaBox"]
+    image = render(path)
+    height = media[3]
+    for x in (trim[0], trim[2]):
+        # Below the bottom corners, between the bleed's edge and the paper's: the mark.
+        column = [pixel_at(image, height, x, y)
+                  for y in [bleed[1] - step for step in range(2, int(bleed[1] - media[1]))]]
+        assert any(dark(p) for p in column), f"no crop mark below x={x / MM:.1f} mm"
+    # Nothing in the corner itself, diagonally out from the trim: marks do not cross.
+    assert not dark(pixel_at(image, height, trim[0] - 6 * MM, trim[1] - 6 * MM))
+    # And none inside the bleed, where the background runs.
+    assert not dark(pixel_at(image, height, (trim[0] + trim[2]) / 2, trim[1] - 1.5 * MM))
+
+
+def test_two_a5_pages_on_an_a4_landscape_sheet_with_cut_marks(bundled_build):
+    path = bundled_build / "village-handout/village-handout.en.office.pdf"
+    with pikepdf.open(path) as pdf:
+        assert len(pdf.pages) == 2  # the handout's two pages, each sheet two copies
+        for page in pdf.pages:
+            assert [round(float(v) / MM) for v in page.MediaBox] == [0, 0, 297, 210]
+    for page, text in ((0, "People in the forest"), (1, "Questions we hear often")):
+        lefts = sorted(text_positions(path, page, text))
+        assert len(lefts) == 2
+        assert lefts[0] < 148 * MM < lefts[1]
+        assert abs((lefts[1] - lefts[0]) - 148 * MM) < 0.5  # the same page, 148 mm on
+    # The cut: 148.5 mm in, marked near the top and bottom edges (where the right-hand
+    # page's edge band also begins), nowhere else along the edge.
+    image = render(path, dpi=300)
+    assert mark_near(image, 210, 148.5, 203) and mark_near(image, 210, 148.5, 7)
+    assert not mark_near(image, 210, 100, 203)
+
+
+def test_four_a6_cards_a_sheet_cut_at_the_middle(bundled_build):
+    # The Arabic card's edge band is on the right: on the left, only the cut marks are.
+    path = bundled_build / "pocket-card/pocket-card.ar.office-grey.pdf"
+    image = render(path, dpi=300)
+    assert mark_near(image, 297, 7, 148.5)
+    assert not mark_near(image, 297, 7, 140) and not mark_near(image, 297, 2, 148.5)
+
+
+def test_booklet_order_by_hand():
+    # One A4 sheet folded: outside 4|1, inside 2|3. Two sheets nested: 8|1, 2|7, 6|3, 4|5.
+    assert booklet_order(4, rtl=False) == [(3, 0), (1, 2)]
+    assert booklet_order(8, rtl=False) == [(7, 0), (1, 6), (5, 2), (3, 4)]
+    # Bound on the right: the cover is the right-hand half's other side, so each side flips.
+    assert booklet_order(4, rtl=True) == [(0, 3), (2, 1)]
+
+
+def test_roll_fold_panels_by_hand():
+    trifold = PAGE_FORMATS["DL-trifold"]
+    outside, inside = roll_fold_sides(trifold, rtl=False, bleed=0)
+    # Outside: tucked-in flap (page 2), back (6), front (1); inside: 3, 4, 5.
+    assert [slot.page + 1 for slot in outside.slots] == [2, 6, 1]
+    assert [slot.page + 1 for slot in inside.slots] == [3, 4, 5]
+    assert [slot.width_mm for slot in outside.slots] == [97, 100, 100]
+    assert [slot.width_mm for slot in inside.slots] == [100, 100, 97]
+    outside, inside = roll_fold_sides(trifold, rtl=True, bleed=0)
+    assert [slot.page + 1 for slot in outside.slots] == [1, 6, 2]
+    assert [slot.page + 1 for slot in inside.slots] == [5, 4, 3]
+
+
+def test_trifold_sheet_puts_the_panels_in_roll_fold_order(bundled_build):
+    path = bundled_build / "village-trifold/village-trifold.en.office.pdf"
+    with pikepdf.open(path) as pdf:
+        assert len(pdf.pages) == 2
+        assert [round(float(v) / MM) for v in pdf.pages[0].MediaBox] == [0, 0, 297, 210]
+    for sheet_side, order in ((0, [2, 6, 1]), (1, [3, 4, 5])):
+        lefts = {number: text_positions(path, sheet_side, f"{number} / 6") for number in order}
+        assert all(len(found) == 1 for found in lefts.values()), lefts
+        assert sorted(order, key=lambda number: lefts[number][0]) == order
+
+
+def test_booklet_office_sheets_in_folding_order(small_project, tmp_path):
+    (small_project / "templates").mkdir()
+    # Four pages, each marked with its number.
+    (small_project / "templates" / "booklet.html").write_text(
+        '{% extends "handout.html" %}{% block body %}{{ super() }}'
+        '{% for n in range(2, 5) %}<p style="break-before: page">PAGE-{{ n }}</p>'
+        '{% endfor %}{% endblock %}', encoding="utf-8")
+    edit(small_project / "project.yaml", "    template: handout.html\n    format: A5\n"
+         "    pages: 1\n", "    template: booklet.html\n    format: A5-booklet\n")
+    output = tmp_path / "out"
+    build(BuildOptions(small_project, output, outputs=("office",), languages=("en",)))
+    path = output / "card/card.en.office.pdf"
+    with pikepdf.open(path) as pdf:
+        assert len(pdf.pages) == 2
+    middle = 297 / 2 * MM
+
+    def halves(side: int) -> list[str]:
+        found = {"PAGE-2": text_positions(path, side, "PAGE-2"),
+                 "PAGE-3": text_positions(path, side, "PAGE-3"),
+                 "PAGE-4": text_positions(path, side, "PAGE-4"),
+                 "title": text_positions(path, side, "Test card")}
+        left = [name for name, xs in found.items() if xs and xs[0] < middle]
+        right = [name for name, xs in found.items() if xs and xs[0] > middle]
+        return left + right
+
+    assert halves(0) == ["PAGE-4", "title"]
+    assert halves(1) == ["PAGE-2", "PAGE-3"]
