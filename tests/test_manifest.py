@@ -11,9 +11,9 @@ from leafletgen.manifest import (
     Manifest,
     OutputRecord,
     QrReading,
+    read_manifest,
     read_record,
 )
-from leafletgen.write import read_manifest
 
 RECORD = {
     "leaflet": "card", "language": "ar", "path": "card/card.ar.pdf", "pages": 1,

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -72,3 +75,19 @@ def test_content_links_to_the_network_are_printed_never_fetched(
     assert requests == []
 
 
+
+
+@pytest.mark.skipif(shutil.which("strace") is None,
+                    reason="needs strace (./dev.sh test installs it)")
+def test_a_build_runs_no_other_program(small_project: Path, tmp_path: Path):
+    """WeasyPrint's library lookup would run ldconfig, gcc and ld about 210 times at every
+    start (render.import_weasyprint); a build runs nothing but itself."""
+    trace = tmp_path / "exec.txt"
+    done = subprocess.run(["strace", "-f", "-e", "trace=execve", "-o", str(trace),
+                           sys.executable, "-m", "leafletgen", "build", "-p", str(small_project),
+                           "-o", str(tmp_path / "out"), "-j", "2"],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    programs = [line.split('"')[1] for line in trace.read_text().splitlines()
+                if "execve(" in line and "= 0" in line]
+    assert programs == [sys.executable]

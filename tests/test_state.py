@@ -53,8 +53,8 @@ def test_a_no_op_build_answers_without_importing_weasyprint(built_copy):
     script = ("import sys\nfrom leafletgen.cli import main\n"
               f"sys.argv = ['leafletgen', 'build', '-p', {str(project)!r}, '-o', {str(output)!r}]\n"
               "try:\n    main()\nexcept SystemExit:\n    pass\n"
-              "print('imported:', sorted(m for m in ('weasyprint', 'jinja2', 'yaml', 'fontTools')"
-              " if m in sys.modules))\n")
+              "print('imported:', sorted(m for m in ('weasyprint', 'jinja2', 'yaml', 'fontTools',"
+              " 'pydantic') if m in sys.modules))\n")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith(f"up to date: {len(bundled_outputs())} PDF(s) in ")

@@ -20,7 +20,15 @@ from .errors import ContentError, Problem, ProblemList, display_path
 from .figures import figure_warnings
 from .fonts import FontSet, IsolatedFontconfig, coverage_problems, load_fonts, stack_problems
 from .load import load_project
-from .manifest import BuiltOutput, Manifest, OutputRecord, QrReading, read_record
+from .manifest import (
+    MANIFEST_NAME,
+    BuiltOutput,
+    Manifest,
+    OutputRecord,
+    QrReading,
+    read_manifest,
+    read_record,
+)
 from .model import Leaflet, Project
 from .options import OUTPUT_KINDS, BuildOptions
 from .preview import preview_name
@@ -36,7 +44,7 @@ from .state import (
 from .timing import time_limit
 from .translation import final_problems, unused_language_problems
 from .validate import validate
-from .write import MANIFEST_NAME, OutputWriter, output_lock, read_manifest
+from .write import OutputWriter, output_lock
 
 if TYPE_CHECKING:  # the workers module imports WeasyPrint's helpers lazily
     from .pipeline import MadeDocument

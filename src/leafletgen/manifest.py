@@ -4,11 +4,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .options import OutputKind
+
+MANIFEST_NAME = "manifest.json"
 
 
 class Record(BaseModel):
@@ -115,3 +118,18 @@ def read_record(data: object) -> OutputRecord | None:
         return OutputRecord.model_validate(data)
     except ValidationError:
         return None
+
+
+def read_manifest(output_dir: Path) -> Manifest:
+    """The previous build's manifest, with the records we can read, or an empty one."""
+    try:
+        data = json.loads((output_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        data = {}
+    data = data if isinstance(data, dict) else {}
+    outputs = data.get("outputs")
+    records = [record for item in (outputs if isinstance(outputs, list) else [])
+               if (record := read_record(item)) is not None]
+    return Manifest(tool=str(data.get("tool", "")), project=str(data.get("project", "")),
+                    subsetter=str(data.get("subsetter", "")), outputs=tuple(records))
+

@@ -9,6 +9,7 @@ import dataclasses
 import hashlib
 import logging
 import mimetypes
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,11 +64,31 @@ class _Capture(logging.Handler):
         self.records.append(LogRecord(level, record.getMessage()))
 
 
+def import_weasyprint() -> Any:
+    """WeasyPrint, imported. It opens Pango, HarfBuzz and fontconfig by trying names that
+    cffi looks up with ctypes.util.find_library first, which on Linux runs ldconfig, gcc
+    and ld for each: about 210 programs and 0.15 s at every start. On Linux the names it
+    tries next (libpango-1.0.so.0 ...) are opened directly, so the lookup is skipped."""
+    if "weasyprint" in sys.modules or not sys.platform.startswith("linux"):
+        import weasyprint
+
+        return weasyprint
+    import ctypes.util
+
+    find_library = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
+        import weasyprint
+    finally:
+        ctypes.util.find_library = find_library
+    return weasyprint
+
+
 class Renderer:
     """Renders documents of one project; fonts are prepared once, not once per document."""
 
     def __init__(self, allowed_roots: tuple[Path, ...]):
-        import weasyprint
+        weasyprint = import_weasyprint()
         from weasyprint.text.fonts import FontConfiguration
 
         self._weasyprint = weasyprint

@@ -33,9 +33,10 @@ def make_all(documents: list[ComposedDocument], fonts: FontSet, roots: tuple[Pat
         return
     # fork: a worker starts in milliseconds and shares the modules the parent imported, so
     # WeasyPrint and the checkers are imported once here, not once in every worker.
-    import weasyprint  # noqa: F401
-
     from . import pipeline, preview, verify  # noqa: F401
+    from .render import import_weasyprint
+
+    import_weasyprint()
 
     context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
     executor = ProcessPoolExecutor(

@@ -28,9 +28,7 @@ from pathlib import Path
 
 from .errors import display_path
 from .files import process_alive, write_temporary
-from .manifest import Manifest, read_record
 
-MANIFEST_NAME = "manifest.json"
 JOURNAL_NAME = ".leafletgen-commit.json"
 _TEMPORARY = re.compile(r"^\..+\.leafletgen-(\d+)-[^.]+\.tmp$")
 _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -261,17 +259,3 @@ def write_file(output_dir: Path, relative: str, data: bytes) -> Path:
     """One file, written atomically (bundles, and anything written outside a build)."""
     with OutputWriter(output_dir) as writer:
         return writer.stage(relative, data)
-
-
-def read_manifest(output_dir: Path) -> Manifest:
-    """The previous build's manifest, with the records we can read, or an empty one."""
-    try:
-        data = json.loads((output_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        data = {}
-    data = data if isinstance(data, dict) else {}
-    outputs = data.get("outputs")
-    records = [record for item in (outputs if isinstance(outputs, list) else [])
-               if (record := read_record(item)) is not None]
-    return Manifest(tool=str(data.get("tool", "")), project=str(data.get("project", "")),
-                    subsetter=str(data.get("subsetter", "")), outputs=tuple(records))
