@@ -6,6 +6,7 @@ import ctypes
 import json
 import shutil
 import threading
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -25,10 +26,20 @@ DATA = Path(__file__).resolve().parent / "data"
 BUNDLED = REPO / "leaflets"
 
 
+@dataclass(frozen=True)
+class ColdBuild:
+    """The bundled project built from nothing by the command line, as a person runs it."""
+
+    output: Path
+    code: int
+    stdout: str
+    stderr: str
+
+
 @pytest.fixture(scope="session")
-def bundled_build(tmp_path_factory) -> Path:
-    """The bundled project, built once for every test that only reads its output: once for
-    the whole run, whichever test process asks first (the others wait for it)."""
+def bundled_cold_build(tmp_path_factory) -> ColdBuild:
+    """`leafletgen build -p leaflets -o bundled-build`, once for the whole run, whichever
+    test process asks first (the others wait for it): its output folder, and what it said."""
     import fcntl
     import os
 
@@ -36,11 +47,25 @@ def bundled_build(tmp_path_factory) -> Path:
     basetemp = tmp_path_factory.getbasetemp()
     shared = basetemp.parent if os.environ.get("PYTEST_XDIST_WORKER") else basetemp
     output = shared / "bundled-build"
+    said = shared / "bundled-build.said.json"
     with open(shared / "bundled-build.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (output / "manifest.json").is_file():
-            build(BuildOptions(BUNDLED, output, jobs=2))
-    return output
+        if not said.is_file():
+            result = CliRunner().invoke(cli, ["build", "-p", str(BUNDLED), "-o", str(output),
+                                              "-j", "2"])
+            if result.exception and not isinstance(result.exception, SystemExit):
+                raise result.exception
+            said.write_text(json.dumps([result.exit_code, result.stdout, result.stderr]))
+    code, stdout, stderr = json.loads(said.read_text())
+    return ColdBuild(output, code, stdout.replace(str(output), "out"),
+                     stderr.replace(str(output), "out"))
+
+
+@pytest.fixture(scope="session")
+def bundled_build(bundled_cold_build: ColdBuild) -> Path:
+    """The bundled project, built once for every test that only reads its output."""
+    assert bundled_cold_build.code == 0, bundled_cold_build.stderr
+    return bundled_cold_build.output
 
 
 def bundled_pairs() -> list[tuple[str, str]]:

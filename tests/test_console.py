@@ -6,11 +6,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import BUNDLED
 
-
-def test_a_cold_build_of_the_bundled_project_fits_on_a_screen(run, tmp_path: Path):
-    code, stdout, stderr = run("build", "-p", BUNDLED, "-o", "out")
+def test_a_cold_build_of_the_bundled_project_fits_on_a_screen(bundled_cold_build):
+    code, stdout, stderr = (bundled_cold_build.code, bundled_cold_build.stdout,
+                            bundled_cold_build.stderr)
     assert code == 0, stderr
     lines = (stderr + stdout).splitlines()
     assert len(lines) <= 30, "\n".join(lines)

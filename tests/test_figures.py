@@ -21,7 +21,8 @@ def project(tmp_path: Path) -> Path:
 
 def test_a_figure_changed_once_changes_in_every_language(run, project: Path, tmp_path: Path):
     edit(project / "statistics.yaml", "  value: 1162", "  value: 1250")
-    code, _, stderr = run("build", "-p", project, "-o", "out", "--leaflet", "village-handout")
+    code, _, stderr = run("build", "-p", project, "-o", "out", "--leaflet", "village-handout",
+                          "--for", "screen")
     assert code == 0, stderr
     texts = {lang: pdf_text(tmp_path / "out" / "village-handout" /
                             f"village-handout.{lang}.pdf") for lang in ("en", "lt", "ru", "pl")}
