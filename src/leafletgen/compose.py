@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import jinja2
 import markupsafe
@@ -31,6 +31,11 @@ HOTLINE_QR_MM = 20.0
 SOURCE_QR_MM = 18.0
 
 
+# How the text layer can be checked: "exact" (copy-paste gives the text), "words"
+# (right-to-left: viewers reorder mixed lines), "glyphs" (reordering scripts like Tamil).
+TextCheck = Literal["exact", "words", "glyphs"]
+
+
 @dataclass(frozen=True)
 class ComposedDocument:
     """One leaflet in one language, ready to render, with what verification must find."""
@@ -45,9 +50,7 @@ class ComposedDocument:
     qr_codes: tuple[QrCode, ...]
     expected_text: tuple[str, ...]  # must appear, in this form, in the PDF's text layer
     draft_reasons: tuple[str, ...]
-    # How the text layer can be checked: "exact" (copy-paste gives the text), "words"
-    # (right-to-left: viewers reorder mixed lines), "glyphs" (reordering scripts like Tamil).
-    text_check: str = "exact"
+    text_check: TextCheck = "exact"
     hotline: str = ""  # as printed: it must read left to right wherever it stands
     kind: OutputKind = "screen"  # which output
     page_format: PageFormat | None = None

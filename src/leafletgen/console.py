@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 from .build import BuildResult, DocumentMade
-from .translation import Blocker, blocker_kinds, blockers, describe_blockers
+from .translation import Blocker, BlockerKind, blocker_kinds, blockers, describe_blockers
 
 
 @dataclass
@@ -91,7 +91,7 @@ def draft_lines(result: BuildResult) -> list[str]:
 
 def next_steps(result: BuildResult, warnings: list[str]) -> list[str]:
     """What to do next, in commands."""
-    kinds: set[str] = set()
+    kinds: set[BlockerKind] = set()
     for built in result.outputs:
         if built.draft_reasons:
             kinds |= blocker_kinds(blockers(result.project,

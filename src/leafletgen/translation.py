@@ -11,17 +11,19 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, get_args
 
 from .errors import Problem
 from .model import EntryText, LanguageText, Leaflet, Project
 
 # Statuses of one entry in one language, best first.
-SOURCE, REVIEWED, UNREVIEWED, OUTDATED, MISSING = (
-    "source", "reviewed", "unreviewed", "outdated", "missing")
-STATUSES = (SOURCE, REVIEWED, UNREVIEWED, OUTDATED, MISSING)
+EntryStatus = Literal["source", "reviewed", "unreviewed", "outdated", "missing"]
+STATUSES: tuple[EntryStatus, ...] = get_args(EntryStatus)
+SOURCE, REVIEWED, UNREVIEWED, OUTDATED, MISSING = STATUSES
 # Statuses whose text is not printed: the fallback language's is.
-NOT_PRINTABLE = (OUTDATED, MISSING)
+NOT_PRINTABLE: tuple[EntryStatus, ...] = (OUTDATED, MISSING)
+# What keeps a leaflet in a language from print, in a word.
+BlockerKind = Literal["not reviewed", "outdated", "not translated"]
 
 
 def fingerprint(text: EntryText) -> str:
@@ -34,7 +36,7 @@ def source_language(project: Project) -> LanguageText:
     return project.languages[project.organisation.source_language]
 
 
-def entry_status(project: Project, code: str, entry_id: str) -> str:
+def entry_status(project: Project, code: str, entry_id: str) -> EntryStatus:
     language = project.languages[code]
     if language.is_source:
         return SOURCE
@@ -52,7 +54,7 @@ class PrintedEntry:
 
     text: EntryText
     language: LanguageText
-    status: str  # the status of the entry in the leaflet's own language
+    status: EntryStatus  # the status of the entry in the leaflet's own language
 
     @property
     def is_fallback(self) -> bool:
@@ -82,17 +84,20 @@ class Blocker:
     language: str
     entry: str | None  # None: the file's labels and titles
     reason: str
+    kind: BlockerKind
 
     def __str__(self) -> str:
         where = f"entry {self.entry}" if self.entry else "labels and titles"
         return f"{self.language}: {where}: {self.reason}"
 
 
-_REASONS = {
+_REASONS: dict[EntryStatus, str] = {
     UNREVIEWED: "translation not reviewed",
     OUTDATED: "source text changed since it was translated",
     MISSING: "not translated",
 }
+_KINDS: dict[EntryStatus, BlockerKind] = {
+    UNREVIEWED: "not reviewed", OUTDATED: "outdated", MISSING: "not translated"}
 
 
 def blockers(project: Project, leaflet: Leaflet, code: str) -> list[Blocker]:
@@ -103,7 +108,7 @@ def blockers(project: Project, leaflet: Leaflet, code: str) -> list[Blocker]:
         if language.is_source:
             continue
         if not language.reviewed:
-            found.append(Blocker(language_code, None, "translation not reviewed"))
+            found.append(Blocker(language_code, None, _REASONS[UNREVIEWED], "not reviewed"))
         for entry_id in leaflet.entry_ids:
             entry = printed_entry(project, language_code, entry_id)
             if entry.status in _REASONS:
@@ -113,7 +118,7 @@ def blockers(project: Project, leaflet: Leaflet, code: str) -> list[Blocker]:
                     reason = _NO_FINGERPRINT
                 if entry.is_fallback:
                     reason += f"; printed in {entry.language.name} ({entry.language.code})"
-                found.append(Blocker(language_code, entry_id, reason))
+                found.append(Blocker(language_code, entry_id, reason, _KINDS[entry.status]))
     return found
 
 
@@ -121,19 +126,14 @@ def blockers(project: Project, leaflet: Leaflet, code: str) -> list[Blocker]:
 # it cannot be known to be current, so it is treated as outdated.
 _NO_FINGERPRINT = ("it does not say which source text it was translated from: add "
                    "translated_from (leafletgen status --entries gives it)")
-# What keeps a text from print, in a word, by the start of its blocker's reason.
-_KINDS = {_REASONS[UNREVIEWED]: "not reviewed", _REASONS[OUTDATED]: "outdated",
-          _NO_FINGERPRINT: "outdated", _REASONS[MISSING]: "not translated"}
 
 
 def describe_blockers(found: list[Blocker]) -> str:
     """Blockers said once per kind: `not reviewed: the labels and titles, 7 entries;
     not translated: 3 entries (printed in a fallback language)`."""
-    kinds: dict[str, set[str | None]] = {}
+    kinds: dict[BlockerKind, set[str | None]] = {}
     for blocker in found:
-        kind = next((k for reason, k in _KINDS.items() if blocker.reason.startswith(reason)),
-                    blocker.reason)
-        kinds.setdefault(kind, set()).add(blocker.entry)
+        kinds.setdefault(blocker.kind, set()).add(blocker.entry)
     parts = []
     for kind, entries in kinds.items():
         named = [entry for entry in entries if entry]
@@ -145,10 +145,9 @@ def describe_blockers(found: list[Blocker]) -> str:
     return "; ".join(parts)
 
 
-def blocker_kinds(found: list[Blocker]) -> set[str]:
+def blocker_kinds(found: list[Blocker]) -> set[BlockerKind]:
     """The kinds of what blocks: not reviewed, outdated, not translated."""
-    return {kind for blocker in found for reason, kind in _KINDS.items()
-            if blocker.reason.startswith(reason)}
+    return {blocker.kind for blocker in found}
 
 
 def final_problems(project: Project, pairs: list[tuple[Leaflet, str]]) -> list[Problem]:
@@ -172,7 +171,7 @@ def final_problems(project: Project, pairs: list[tuple[Leaflet, str]]) -> list[P
     return problems
 
 
-def status_counts(project: Project, leaflet: Leaflet, code: str) -> dict[str, int]:
+def status_counts(project: Project, leaflet: Leaflet, code: str) -> dict[EntryStatus, int]:
     counts = dict.fromkeys(STATUSES, 0)
     for entry_id in leaflet.entry_ids:
         counts[entry_status(project, code, entry_id)] += 1

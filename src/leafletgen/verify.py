@@ -17,6 +17,7 @@ import pikepdf
 import pypdfium2
 import zxingcpp
 
+from .compose import TextCheck
 from .fit import overflow_message
 from .fonts import FontSet
 from .manifest import HotlineOnPaper, PreflightReport
@@ -264,7 +265,7 @@ def _check_glyphs_drawn(drawn: str, expected: Iterable[str]) -> list[Finding]:
     return findings
 
 
-def _check_text(text: str, expected: Iterable[str], mode: str) -> list[Finding]:
+def _check_text(text: str, expected: Iterable[str], mode: TextCheck) -> list[Finding]:
     """Expected text must be in the text layer. In right-to-left documents viewers and
     pdfium reorder the runs of a mixed line by their own rules, so there each word must be
     there (letters in reading order) rather than the whole line."""
