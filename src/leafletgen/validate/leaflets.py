@@ -150,13 +150,10 @@ def _languages_with_text(leaflet_id: str | int, loaded: LoadedProject, companion
 
 def _sections(reader: Reader, file: YamlFile, key_path: KeyPath,
               sections: tuple[Section, ...], entries: dict[str, Entry]) -> None:
+    reader.unique_ids(file, key_path, [section.id for section in sections], "section")
     used: set[str] = set()
-    seen: set[str] = set()
     for index, section in enumerate(sections):
         path = (*key_path, index)
-        if section.id in seen:
-            reader.error(file, (*path, "id"), f"section {section.id!r} is listed twice")
-        seen.add(section.id)
         for entry_index, entry_id in enumerate(section.entries):
             if entry_id not in entries:
                 reader.error(file, (*path, "entries", entry_index),
@@ -178,12 +175,9 @@ def _figures(reader: Reader, file: YamlFile, key_path: KeyPath, figures: tuple[s
 
 def _charts(reader: Reader, file: YamlFile, key_path: KeyPath, charts: tuple[Chart, ...],
             statistics: dict[str, Statistic]) -> None:
-    seen: set[str] = set()
+    reader.unique_ids(file, key_path, [chart.id for chart in charts], "chart")
     for index, chart in enumerate(charts):
         path = (*key_path, index)
-        if chart.id in seen:
-            reader.error(file, (*path, "id"), f"chart {chart.id!r} is listed twice")
-        seen.add(chart.id)
         _figures(reader, file, (*path, "figures"), chart.figures, statistics)
         if len({statistics[f].unit for f in chart.figures if f in statistics}) > 1:
             reader.error(file, (*path, "figures"), "a chart compares figures of one unit")

@@ -39,6 +39,12 @@ class Reader:
             if item in items[:index]:
                 self.error(file, (*key_path, index), f"{item!r} is listed twice")
 
+    def unique_ids(self, file: YamlFile, key_path: KeyPath, ids: list[str], kind: str) -> None:
+        """Each of a list of items (sections, charts) with an id of its own."""
+        for index, item_id in enumerate(ids):
+            if item_id in ids[:index]:
+                self.error(file, (*key_path, index, "id"), f"{kind} {item_id!r} is listed twice")
+
     def read(self, file: YamlFile, kind: type[T] | Any, data: Any,
              key_path: KeyPath = ()) -> T | None:
         """`data` (found at `key_path`) as `kind`, or None with its problems recorded."""
