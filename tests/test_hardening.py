@@ -98,6 +98,16 @@ CATALOGUE = [
              "      - id: main\n        entries: [legal]\n      - id: main\n"
              "        entries: [help]"),
      "small/project.yaml:16:9: leaflets.card.sections[1].id: section 'main' is listed twice"),
+    ("language listed twice", replace("project.yaml", "languages: [en, lt]",
+                                      "languages: [en, lt, en]"),
+     "small/project.yaml:12:25: leaflets.card.languages[2]: 'en' is listed twice"),
+    ("output listed twice", replace("project.yaml", "    pages: 1\n",
+                                    "    pages: 1\n    outputs: [screen, print, screen]\n"),
+     "small/project.yaml:12:30: leaflets.card.outputs[2]: 'screen' is listed twice"),
+    ("unknown output", replace("project.yaml", "    pages: 1\n",
+                               "    pages: 1\n    outputs: [screen, poster]\n"),
+     "small/project.yaml:12:23: leaflets.card.outputs[1]: must be screen, print, office or "
+     "office-grey, not text 'poster'"),
     ("malformed phone number", replace("project.yaml", '"+370 608 712 04"', '"+370 608 712 0O"'),
      "small/project.yaml:4:3: organisation.hotline: not an international phone number: "
      "'+370 608 712 0O'"),
