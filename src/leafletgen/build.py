@@ -1,4 +1,5 @@
-"""The pipeline: load -> validate -> compose -> render -> verify -> write.
+"""A build: load -> validate -> compose, then each document through the pipeline
+(render -> prepress -> verify, pipeline.py) in worker processes, then write.
 
 A build is all or nothing: every document is rendered and verified before the first file
 is written, so a failed build leaves the previous PDFs and manifest as they were.

@@ -1,4 +1,5 @@
-"""Stage 5, verify: a rendered PDF -> findings, from the PDF itself, not from our intentions.
+"""Stage 5, verify: a rendered PDF and the file printed from it -> findings, read from the
+files themselves, not from our intentions.
 
 A finished PDF is not a correct one. We rasterise each page at print resolution and
 decode every QR code, read the text layer back, count the pages and list the fonts.
