@@ -142,7 +142,8 @@ def page_texts(path: Path) -> list[str]:
 def visual_lines(path: Path, page_index: int = 0) -> list[str]:
     """A page's lines as they stand on paper: characters grouped by height on the page,
     each line sorted left to right by the characters' boxes, spaces left out. This is
-    what a reader sees, whatever order the text layer stores."""
+    what a reader sees, whatever order the text layer stores. Text set at an angle (a
+    draft mark across the page) is a layer of its own, not part of any line."""
     pdf = pypdfium2.PdfDocument(path)
     try:
         textpage = pdf[page_index].get_textpage()
@@ -150,7 +151,7 @@ def visual_lines(path: Path, page_index: int = 0) -> list[str]:
         x, y = ctypes.c_double(), ctypes.c_double()
         for index in range(textpage.count_chars()):
             char = textpage.get_text_range(index, 1)
-            if char.strip():
+            if char.strip() and not _turned(textpage, index):
                 # The origin is on the baseline: boxes of Arabic letters vary in height.
                 pypdfium2.raw.FPDFText_GetCharOrigin(textpage, index, x, y)
                 left = textpage.get_charbox(index)[0]
@@ -164,6 +165,15 @@ def visual_lines(path: Path, page_index: int = 0) -> list[str]:
         else:
             lines.append([box])
     return ["".join(char for _, _, char in sorted(line, key=lambda b: b[1])) for line in lines]
+
+
+def _turned(textpage: pypdfium2.PdfTextPage, index: int) -> bool:
+    """Whether character `index` is set at an angle: its text object's matrix turns it."""
+    obj = pypdfium2.raw.FPDFText_GetTextObject(textpage, index)
+    matrix = pypdfium2.raw.FS_MATRIX()
+    if not obj or not pypdfium2.raw.FPDFPageObj_GetMatrix(obj, ctypes.byref(matrix)):
+        return False
+    return abs(matrix.b) > 1e-3 or abs(matrix.c) > 1e-3
 
 
 def pdf_text(path: Path) -> str:

@@ -35,7 +35,7 @@ HOTLINE_PRINTED = "+370 608 712 04"
 def test_village_handout_is_built_in_each_language(bundled_build: Path, lang: str):
     pdf = bundled_build / "village-handout" / f"village-handout.{lang}.pdf"
     assert pdf.read_bytes().startswith(b"%PDF-")
-    assert page_count(pdf) == 2
+    assert page_count(pdf) == 4  # an A5 booklet
 
 
 @pytest.mark.parametrize("lang", ["en", "lt"])
@@ -77,7 +77,7 @@ def test_unreviewed_translation_is_marked_draft_on_every_page(bundled_build: Pat
     with pikepdf.open(pdf_path) as pdf:
         assert "DRAFT" in str(pdf.docinfo.get("/Keywords", ""))
     pages = page_texts(pdf_path)
-    assert len(pages) == 2
+    assert len(pages) == 4
     assert all(mark in page for page in pages)
     english = pdf_text(bundled_build / "village-handout" / "village-handout.en.pdf")
     assert read_yaml(BUNDLED / "text" / "en.yaml")["labels"]["draft_mark"] not in english
@@ -195,9 +195,11 @@ def test_each_qr_has_alternative_text_in_the_tagged_pdf(bundled_build: Path):
                     walk(child)
 
         walk(pdf.Root.StructTreeRoot)
-    assert alts[0] == f"{labels['hotline_qr_alt']} {HOTLINE_PRINTED}"
-    assert len(alts) == 6
-    assert all(alt.startswith(labels["source_qr_alt"]) for alt in alts[1:])
+    # The hotline on the front and on the back, and a code for each of the five sources.
+    hotline = f"{labels['hotline_qr_alt']} {HOTLINE_PRINTED}"
+    assert alts[0] == alts[-1] == hotline
+    assert len(alts) == 7
+    assert all(alt.startswith(labels["source_qr_alt"]) for alt in alts[1:-1])
 
 
 def test_content_is_printed_as_text_never_run_as_markup_or_template(small_project: Path,
@@ -211,7 +213,8 @@ def test_content_is_printed_as_text_never_run_as_markup_or_template(small_projec
     edit(small_project / "text" / "en.yaml", "  website_label: More",
          '  website_label: "More\\" } body { display: none } </style><i>"')
     build(BuildOptions(small_project, tmp_path / "out", languages=("en",)))
-    text = pdf_text(tmp_path / "out" / "card" / "card.en.pdf")
+    # A line may end after "</" with no space in the text: the text layer then shows one.
+    text = pdf_text(tmp_path / "out" / "card" / "card.en.pdf").replace("/ ", "/")
     assert hostile in text
     assert 'More" } body { display: none } </style><i>: https://example.org' in text
 
@@ -252,7 +255,7 @@ def test_an_overflow_is_one_problem_for_all_outputs_of_a_leaflet(run, tmp_path: 
     shutil.copytree(BUNDLED, project)
     text = (project / "text" / "en.yaml").read_text(encoding="utf-8")
     start = text.index("answer: |\n", text.index("  met-people:")) + len("answer: |\n")
-    long = "      A long paragraph that does not fit on the page. " * 60 + "\n\n"
+    long = "      A long paragraph that does not fit on the page. " * 160 + "\n\n"
     (project / "text" / "en.yaml").write_text(text[:start] + long + text[start:],
                                               encoding="utf-8")
     code, _, stderr = run("build", "-p", project, "-o", "out", "--lang", "en",
@@ -261,5 +264,5 @@ def test_an_overflow_is_one_problem_for_all_outputs_of_a_leaflet(run, tmp_path: 
     problems = [line for line in stderr.splitlines() if line.startswith("  ")]
     assert len(problems) == 1, stderr
     assert problems[0].startswith("  village-handout/village-handout.en.pdf (and 3 other "
-                                  "outputs of it): village-handout (en) does not fit: 3 pages")
+                                  "outputs of it): village-handout (en) does not fit: ")
     assert "colours outside" not in stderr

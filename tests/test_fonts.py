@@ -73,7 +73,7 @@ def test_a_new_language_is_one_content_file(tmp_path: Path):
     output = tmp_path / "out"
     build(BuildOptions(project, output, languages=("ta",)))
     pdf_path = output / "your-rights" / "your-rights.ta.pdf"
-    assert page_count(pdf_path) == 1
+    assert page_count(pdf_path) == 2
     assert (1, "tel:+37060871204") in decode_qr(pdf_path)
     # Copy-paste of Tamil is unreliable (vowel signs are reordered into cluster glyphs and
     # some vanish from the text layer), so check glyphs: every Tamil letter of the content

@@ -58,13 +58,23 @@ def test_crop_marks_sit_outside_the_bleed_on_the_trim_lines(bundled_build):
     assert not dark(pixel_at(image, height, (trim[0] + trim[2]) / 2, trim[1] - 1.5 * MM))
 
 
-def test_two_a5_pages_on_an_a4_landscape_sheet_with_cut_marks(bundled_build):
-    path = bundled_build / "village-handout/village-handout.en.office.pdf"
+def test_two_a5_pages_on_an_a4_landscape_sheet_with_cut_marks(small_project, tmp_path):
+    """A flat A5 leaflet of two pages: each office sheet holds two copies of one page."""
+    edit(small_project / "project.yaml", "    pages: 1\n", "    pages: 2\n")
+    edit(small_project / "project.yaml", "        entries: [legal, help]",
+         "        entries: [legal]\n      - id: more\n        new_page: true\n"
+         "        entries: [help]")
+    for code, heading in (("en", "More questions"), ("lt", "Daugiau klausimų")):
+        edit(small_project / "text" / f"{code}.yaml", "    sections:\n",
+             f"    sections:\n      more: {heading}\n")
+    output = tmp_path / "out"
+    build(BuildOptions(small_project, output, outputs=("office",), languages=("en",)))
+    path = output / "card/card.en.office.pdf"
     with pikepdf.open(path) as pdf:
-        assert len(pdf.pages) == 2  # the handout's two pages, each sheet two copies
+        assert len(pdf.pages) == 2  # the leaflet's two pages, each sheet two copies
         for page in pdf.pages:
             assert [round(float(v) / MM) for v in page.MediaBox] == [0, 0, 297, 210]
-    for page, text in ((0, "People in the forest"), (1, "Questions we hear often")):
+    for page, text in ((0, "Test card"), (1, "More questions")):
         lefts = sorted(text_positions(path, page, text))
         assert len(lefts) == 2
         assert lefts[0] < 148 * MM < lefts[1]
@@ -111,7 +121,7 @@ def test_trifold_sheet_puts_the_panels_in_roll_fold_order(bundled_build):
         assert len(pdf.pages) == 2
         assert [round(float(v) / MM) for v in pdf.pages[0].MediaBox] == [0, 0, 297, 210]
     for sheet_side, order in ((0, [2, 6, 1]), (1, [3, 4, 5])):
-        lefts = {number: text_positions(path, sheet_side, f"{number} / 6") for number in order}
+        lefts = {number: text_positions(path, sheet_side, f"{number}/6") for number in order}
         assert all(len(found) == 1 for found in lefts.values()), lefts
         assert sorted(order, key=lambda number: lefts[number][0]) == order
 
@@ -120,7 +130,8 @@ def test_booklet_office_sheets_in_folding_order(small_project, tmp_path):
     (small_project / "templates").mkdir()
     # Four pages, each marked with its number.
     (small_project / "templates" / "booklet.html").write_text(
-        '{% extends "handout.html" %}{% block body %}{{ super() }}'
+        '{% extends "handout.html" %}{% block body %}'
+        '<div style="font-size: 8pt">{{ super() }}</div>'
         '{% for n in range(2, 5) %}<p style="break-before: page">PAGE-{{ n }}</p>'
         '{% endfor %}{% endblock %}', encoding="utf-8")
     edit(small_project / "project.yaml", "    template: handout.html\n    format: A5\n"

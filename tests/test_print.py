@@ -129,17 +129,17 @@ LONG = "Officers must register the request and give the person a paper that says
 def test_a_long_translation_is_copyfitted_and_fits(small_project, tmp_path):
     edit(small_project / "project.yaml", "    pages: 1\n", "    pages: 1\n    copyfit: true\n")
     edit(small_project / "text" / "en.yaml", "answer: No, under Article 291 part 2.",
-         "answer: " + LONG * 21)
+         "answer: " + LONG * 6)
     output = tmp_path / "out"
     messages: list[str] = []
     build(BuildOptions(small_project, output, languages=("en",)),
           lambda event: messages.append(str(event)))
     record = manifest_record(output, "card/card.en.pdf")
     assert record["pages"] == 1
-    assert 8 <= record["body_pt"] < record["designed_pt"] == 9
+    assert 11 <= record["body_pt"] < record["designed_pt"] == 12
     assert any(f"set in {record['body_pt']:g} pt to fit" in m for m in messages)
     # The PDF itself is set smaller: the answer's type, read back from the text layer,
-    # against the hotline number's, which the template sets at 22 pt and copyfit leaves be.
+    # against the hotline number's, which the template sets at 24 pt and copyfit leaves be.
     pdf = pypdfium2.PdfDocument(output / "card/card.en.pdf")
     try:
         textpage = pdf[0].get_textpage()
@@ -147,7 +147,7 @@ def test_a_long_translation_is_copyfitted_and_fits(small_project, tmp_path):
             textpage.raw, textpage.search(text).get_next()[0]) for text in ("Officers", "+370")]
     finally:
         pdf.close()
-    assert 22 * sizes[0] / sizes[1] == pytest.approx(record["body_pt"], abs=0.05)
+    assert 24 * sizes[0] / sizes[1] == pytest.approx(record["body_pt"], abs=0.05)
     # Without copyfit, the same text is an overflow.
     edit(small_project / "project.yaml", "    copyfit: true\n", "")
     with pytest.raises(ContentError) as caught:
@@ -159,11 +159,11 @@ def test_far_too_long_text_fails_with_the_overflow_even_at_the_smallest_size(
         small_project, tmp_path, run):
     edit(small_project / "project.yaml", "    pages: 1\n", "    pages: 1\n    copyfit: true\n")
     edit(small_project / "text" / "en.yaml", "answer: No, under Article 291 part 2.",
-         "answer: " + LONG * 60)
+         "answer: " + LONG * 15)
     code, _, stderr = run("build", "-p", small_project, "-o", "out", "--lang", "en")
     assert code == 1
     assert re.search(r"card/card\.en\.pdf: card \(en\) does not fit: 2 pages where its format "
-                     r"has 1; \d+ mm of text run onto page 2, even at 8 pt, the smallest body "
+                     r"has 1; \d+ mm of text run onto page 2, even at 11 pt, the smallest body "
                      r"size its template allows: shorten the text", stderr), stderr
     assert "Traceback" not in stderr
     assert not (tmp_path / "out").exists()

@@ -142,9 +142,9 @@ def test_text_beyond_the_format_is_caught(small_project: Path, tmp_path: Path):
 
 
 def test_a_document_shorter_than_its_format_is_caught(small_project: Path, tmp_path: Path):
-    edit(small_project / "project.yaml", "pages: 1", "pages: 2")
+    edit(small_project / "project.yaml", "pages: 1", "pages: 3")
     assert build_errors(small_project, tmp_path) == [
-        "card/card.en.pdf: has 1 pages where its format has 2: 1 page short"]
+        "card/card.en.pdf: has 2 pages where its format has 3: 1 page short"]
 
 
 def test_weasyprints_errors_are_the_builds(small_project: Path, tmp_path: Path):
@@ -281,3 +281,14 @@ def test_combining_accents_are_read_back_as_written(small_project: Path, tmp_pat
          "title: Bandomoji ką\u0303 kortelė")
     result = build(BuildOptions(small_project, tmp_path / "out", languages=("lt",)))
     assert "Bandomoji ką\u0303 kortelė" in " ".join(page_texts(result.outputs[0].file))
+
+
+def test_a_line_that_ends_after_a_slash_or_dash_is_no_space():
+    """The text layer breaks lines with a newline; after "</" or an en dash the text may
+    have had no space, and a space there is not counted on either side."""
+    from leafletgen.verify import normalise_text
+
+    assert normalise_text("x()</\r\nscript>") == normalise_text("x()</script>")
+    assert normalise_text("2021 –\r\n2023") == normalise_text("2021 – 2023")
+    assert normalise_text("may\r\ncross") == "may cross"
+    assert normalise_text("may\r\ncross") != normalise_text("maycross")

@@ -85,6 +85,15 @@ def _unbalanced(text: str, start: int, stop: int) -> bool:
     return text.count(_CLOSING[closing], start, stop) > text.count(closing, start, stop)
 
 
+def run_class(text: str, is_number: bool) -> str:
+    """The class attribute of an isolated run that must not break across lines, where its
+    halves would read in the wrong order: a number, or a phrase of a few words (a name,
+    the words to say to an officer)."""
+    if is_number:
+        return ' class="number"'
+    return ' class="phrase"' if len(text.split()) <= 3 and len(text) <= 32 else ""
+
+
 def isolate_html(text: str, base: str) -> markupsafe.Markup:
     """Escaped HTML with each opposite-direction run in `<bdi dir=…>`."""
     parts = []
@@ -93,8 +102,8 @@ def isolate_html(text: str, base: str) -> markupsafe.Markup:
         if run.direction is None:
             parts.append(str(escaped))
         else:
-            css_class = ' class="number"' if run.is_number else ""
-            parts.append(f'<bdi dir="{run.direction}"{css_class}>{escaped}</bdi>')
+            parts.append(f'<bdi dir="{run.direction}"{run_class(run.text, run.is_number)}>'
+                         f'{escaped}</bdi>')
     return markupsafe.Markup("".join(parts))
 
 

@@ -162,6 +162,11 @@ def compose(
         "hotline_qr": hotline_qr,
         "language": language,
         "labels": labels,
+        # The draft mark in the source language too: a print shop that cannot read the
+        # leaflet's script must still see that it holds a draft.
+        "draft_marks": list(dict.fromkeys(
+            [labels["draft_mark"],
+             project.languages[organisation.source_language].labels["draft_mark"]])),
         "leaflet": leaflet,
         "page": leaflet.format,
         "title": texts.title,

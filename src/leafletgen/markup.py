@@ -22,7 +22,7 @@ import markupsafe
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from .bidi import split_runs
+from .bidi import run_class, split_runs
 
 LINK_SCHEMES = ("https", "http", "tel", "mailto")
 _RULES = ["list", "emphasis", "link", "newline", "escape"]
@@ -142,8 +142,8 @@ def _inline_html(children: list[Token], direction: str) -> str:
                 if char.isalpha():
                     is_number = False
         if isolate:
-            css_class = ' class="number"' if is_number else ""
             opposite = "ltr" if direction == "rtl" else "rtl"
+            css_class = run_class(text[start:end].replace(_TAG, ""), is_number)
             html.append(f'<bdi dir="{opposite}"{css_class}>{"".join(piece)}</bdi>')
         else:
             html.append("".join(piece))

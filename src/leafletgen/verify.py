@@ -243,8 +243,12 @@ def _check_hotline_on_paper(readings: list[HotlineOnPaper], hotline: str) -> lis
 
 
 def normalise_text(text: str) -> str:
-    """Text as read back from a PDF: line breaks and runs of spaces become one space."""
-    return re.sub(r"\s+", " ", text.replace("\u00ad", "")).strip()
+    """Text as read back from a PDF: line breaks and runs of spaces become one space. A
+    line may also end after a slash or a dash with no space in the text ("</" then
+    "script>"), and the text layer cannot say whether a space was there: a space after
+    one of them does not count, on either side of a comparison."""
+    text = re.sub(r"\s+", " ", text.replace("\u00ad", "")).strip()
+    return re.sub(r"(?<=[/\-\u2010\u2013\u2014]) ", "", text)
 
 
 def _without_marks(text: str) -> str:

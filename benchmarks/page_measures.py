@@ -1,0 +1,157 @@
+"""How a printed page reads, measured from the PDF, not from the stylesheet: the body size
+(the size most letters are set in, from each text object's font size and matrix), the
+smallest type, characters per line, lines broken with a hyphen, and the largest blank band
+of each page (rows without ink, at 50 dpi, as a share of the page's height).
+
+    python benchmarks/page_measures.py build/        # a table of every screen PDF
+"""
+
+from __future__ import annotations
+
+import collections
+import ctypes
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pypdfium2
+import pypdfium2.raw as pdfium
+
+HYPHENS = ("-", "\u2010", "\u00ad", "\x02")  # pdfium reports a soft hyphen as \x02
+
+
+@dataclass(frozen=True)
+class Char:
+    text: str
+    size_pt: float
+    left: float
+    bottom: float
+    right: float
+    top: float
+
+
+@dataclass(frozen=True)
+class PageMeasures:
+    body_pt: float  # the size most letters are set in
+    sizes: dict[float, int]  # letters by size
+    smallest_pt: float
+    line_chars: tuple[int, ...]  # characters of each line set at the body size
+    hyphenated: int  # lines that end in a hyphen inside a word
+    blank_band: float  # the largest run of rows without ink, as a share of the height
+    text: str
+
+
+def chars(page: pypdfium2.PdfPage) -> list[Char]:
+    """Every character pdfium finds set level, with its size as printed: font size times the
+    scale of its text object's matrix (WeasyPrint writes 12 px, scaled to 9 pt)."""
+    textpage = page.get_textpage()
+    found = []
+    try:
+        for index in range(textpage.count_chars()):
+            text = textpage.get_text_range(index, 1)
+            obj = pdfium.FPDFText_GetTextObject(textpage, index)
+            if not obj:
+                continue
+            size = ctypes.c_float()
+            pdfium.FPDFTextObj_GetFontSize(obj, ctypes.byref(size))
+            matrix = pdfium.FS_MATRIX()
+            pdfium.FPDFPageObj_GetMatrix(obj, ctypes.byref(matrix))
+            if abs(matrix.b) > 1e-3 or abs(matrix.c) > 1e-3:
+                continue  # set at an angle: a draft mark across the page, not the text
+            scale = abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5
+            left, bottom, right, top = textpage.get_charbox(index)
+            found.append(Char(text, round(size.value * scale, 2), left, bottom, right, top))
+    finally:
+        textpage.close()
+    return found
+
+
+def lines(found: list[Char]) -> list[list[Char]]:
+    """Characters in lines: a new line where the text moves to another baseline, or jumps
+    sideways by more than two ems (the next column, a box beside the text)."""
+    result: list[list[Char]] = []
+    for char in found:
+        if char.text in ("\r", "\n"):
+            continue
+        line = result[-1] if result else None
+        em = max(char.size_pt, 1)
+        if line and abs(char.bottom - line[-1].bottom) < em * 0.6 \
+                and min(abs(char.left - line[-1].right), abs(line[-1].left - char.right)) < 2 * em:
+            line.append(char)
+        else:
+            result.append([char])
+    return result
+
+
+def measure_page(page: pypdfium2.PdfPage) -> PageMeasures:
+    found = [char for char in chars(page) if char.size_pt > 0]
+    letters = [char for char in found if char.text.isalpha()]
+    sizes = collections.Counter(char.size_pt for char in letters)
+    body = sizes.most_common(1)[0][0] if sizes else 0.0
+    body_lines = [line for line in lines(found)
+                  if collections.Counter(c.size_pt for c in line).most_common(1)[0][0] == body]
+    line_chars = tuple(len("".join(c.text for c in line).strip()) for line in body_lines)
+    hyphenated = sum(1 for line in lines(found) if len(line) > 2
+                     and line[-1].text in HYPHENS and line[-2].text.isalpha())
+    return PageMeasures(body, dict(sizes), min((c.size_pt for c in letters), default=0.0),
+                        line_chars,
+                        hyphenated, blank_band(page), "".join(c.text for c in found))
+
+
+def blank_band(page: pypdfium2.PdfPage, dpi: int = 50) -> float:
+    """The largest run of rows without ink (nothing darker than 245 of 255) across the
+    middle 80 % of the page's width (an edge stripe is not content), as a share of the
+    page's height."""
+    image = page.render(scale=dpi / 72, grayscale=True).to_pil()
+    width, height = image.size
+    pixels = image.load()
+    longest = run = 0
+    for y in range(height):
+        inked = any(pixels[x, y] < 245 for x in range(width // 10, width * 9 // 10, 2))
+        run = 0 if inked else run + 1
+        longest = max(longest, run)
+    return longest / height
+
+
+def measure(path: Path) -> list[PageMeasures]:
+    pdf = pypdfium2.PdfDocument(path)
+    try:
+        return [measure_page(page) for page in pdf]
+    finally:
+        pdf.close()
+
+
+def row(record: dict, pages: list[PageMeasures]) -> dict:
+    line_chars = [n for page in pages for n in page.line_chars if n >= 20]
+    return {
+        "output": record["path"],
+        "body_pt": sum((collections.Counter(page.sizes) for page in pages),
+                       collections.Counter()).most_common(1)[0][0],
+        "smallest_pt": min(page.smallest_pt for page in pages),
+        "chars_per_line_p90": sorted(line_chars)[int(len(line_chars) * 0.9)] if line_chars
+        else 0,
+        "chars_per_line_max": max(line_chars, default=0),
+        "hyphenated": sum(page.hyphenated for page in pages),
+        "blank_band": round(max(page.blank_band for page in pages), 2),
+        # A page number in the footer, the page's last words, on a leaflet of one page.
+        "page_of_one": len(pages) == 1 and pages[0].text.rstrip().endswith(("1 / 1", "1/1")),
+    }
+
+
+def table(output_dir: Path) -> list[dict]:
+    manifest = json.loads((output_dir / "manifest.json").read_text(encoding="utf-8"))
+    return [row(record, measure(output_dir / record["path"]))
+            for record in manifest["outputs"] if record["kind"] == "screen"]
+
+
+def main() -> None:
+    rows = table(Path(sys.argv[1] if len(sys.argv) > 1 else "build"))
+    columns = list(rows[0])
+    print(" | ".join(columns))
+    for found in rows:
+        print(" | ".join(str(found[column]) for column in columns))
+
+
+if __name__ == "__main__":
+    main()
