@@ -58,8 +58,10 @@ def test_page_furniture_is_reachable_or_an_artifact(bundled_build: Path):
     assert len(screens) == 26
     counts = {r["path"]: unreachable_marked_content(bundled_build / r["path"]) for r in screens}
     assert {path: lost for path, (lost, _) in counts.items() if lost} == {}
-    # Footers (and page numbers, where there is more than one page) are there, as artifacts.
-    assert all(artifacts >= 1 for _, artifacts in counts.values())
+    # Footers (and page numbers, where there is more than one page) are there, as artifacts;
+    # a fold's panels have none.
+    assert all(artifacts >= 1 for path, (_, artifacts) in counts.items()
+               if "trifold" not in path)
 
 
 def test_the_lithuanian_half_of_each_card_declares_its_language(bundled_build: Path):

@@ -67,7 +67,9 @@ def _drop_ua_claim(pdf: pikepdf.Pdf) -> None:
         return
     metadata = pdf.Root.Metadata
     xmp = metadata.read_bytes()
-    fixed = re.sub(rb'<rdf:Description rdf:about="" pdfuaid:part="\d+"/>', b"", xmp)
+    # The claim is an attribute of its own description, or an element; the namespace may be
+    # declared on that description or further up, whichever way the XMP was written.
+    fixed = re.sub(rb'<rdf:Description[^>]*pdfuaid:part="\d+"[^>]*/>', b"", xmp)
     fixed = re.sub(rb"<pdfuaid:part>\d+</pdfuaid:part>", b"", fixed)
     fixed = fixed.replace(b' xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/"', b"")
     if fixed != xmp:
