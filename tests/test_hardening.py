@@ -28,6 +28,20 @@ def write(relative: str, data: bytes) -> Callable[[Path], None]:
     return lambda project: (project / relative).write_bytes(data)
 
 
+def together(*breakages: Callable[[Path], None]) -> Callable[[Path], None]:
+    def apply(project: Path) -> None:
+        for breakage in breakages:
+            breakage(project)
+    return apply
+
+
+def with_statistics(*ids: str) -> Callable[[Path], None]:
+    """statistics.yaml with these counts, each citing the project's one source."""
+    return write("statistics.yaml", "".join(
+        f"{stat}:\n  value: 30\n  unit: count\n  as_of: 2024-01-01\n  source: code\n"
+        for stat in ids).encode())
+
+
 def copy_lt_to(name: str) -> Callable[[Path], None]:
     return lambda project: shutil.copy(project / "text" / "lt.yaml", project / "text" / name)
 
@@ -108,6 +122,95 @@ CATALOGUE = [
                                "    pages: 1\n    outputs: [screen, poster]\n"),
      "small/project.yaml:12:23: leaflets.card.outputs[1]: must be screen, print, office or "
      "office-grey, not text 'poster'"),
+    ("no file for the source language", replace("project.yaml", "source_language: en",
+                                                  "source_language: fr"),
+     "small/project.yaml:5:3: organisation.source_language: no language file text/fr.yaml "
+     "for the source language"),
+    ("a format named like a built-in one", replace(
+        "project.yaml", "leaflets:\n",
+        "formats:\n  A5: {width_mm: 100, height_mm: 100}\nleaflets:\n"),
+     "small/project.yaml:8:3: formats.A5: A5 is a built-in format; give yours another name"),
+    ("fonts for a language the project lacks", replace(
+        "project.yaml", "leaflets:\n", "fonts:\n  de: [Noto Sans]\nleaflets:\n"),
+     "small/project.yaml:8:3: fonts.de: no language file text/de.yaml"),
+    ("an empty font stack", replace("project.yaml", "leaflets:\n",
+                                    "fonts:\n  en: []\nleaflets:\n"),
+     "small/project.yaml:8:3: fonts.en: must be a list of font family names, first choice "
+     "first"),
+    ("a tri-fold of four pages", replace("project.yaml", "format: A5\n    pages: 1",
+                                         "format: DL-trifold\n    pages: 4"),
+     "small/project.yaml:11:5: leaflets.card.pages: DL-trifold has 6 panels; leave `pages` out"),
+    ("a booklet of six pages", replace("project.yaml", "format: A5\n    pages: 1",
+                                       "format: A5-booklet\n    pages: 6"),
+     "small/project.yaml:11:5: leaflets.card.pages: A5-booklet has 4, 8, 12 ... pages (each "
+     "sheet folded gives four), not 6"),
+    ("the companion among the languages", replace("project.yaml", "languages: [en, lt]",
+                                                  "languages: [en, lt]\n    companion: lt"),
+     "small/project.yaml:12:21: leaflets.card.languages[1]: lt is this leaflet's companion "
+     "language, printed beside every other one; it cannot be one of them"),
+    ("an entry used twice", replace("project.yaml", "entries: [legal, help]",
+                                    "entries: [legal, help, legal]"),
+     "small/project.yaml:15:32: leaflets.card.sections[0].entries[2]: entry 'legal' is "
+     "already used in this leaflet"),
+    ("an unknown figure", replace("project.yaml", "    pages: 1\n",
+                                  "    pages: 1\n    figures: [nothing]\n"),
+     "small/project.yaml:12:15: leaflets.card.figures[0]: unknown figure 'nothing' (not in "
+     "statistics.yaml)"),
+    ("a chart of a count and a percentage", together(
+        write("statistics.yaml", b"people:\n  value: 30\n  unit: count\n  as_of: 2024-01-01"
+              b"\n  source: code\nshare:\n  value: 24\n  unit: percent\n  as_of: 2024-01-01"
+              b"\n  source: code\n"),
+        replace("project.yaml", "    pages: 1\n", "    pages: 1\n    charts:\n      - id: mixed"
+                "\n        figures: [people, share]\n")),
+     "small/project.yaml:14:9: leaflets.card.charts[0].figures: a chart compares figures of "
+     "one unit"),
+    ("a figure from an unknown source", write(
+        "statistics.yaml", b"people:\n  value: 30\n  unit: count\n  as_of: 2024-01-01\n"
+        b"  source: nowhere\n"),
+     "small/statistics.yaml:5:3: people.source: unknown source 'nowhere' (not in sources.yaml)"),
+    ("a fallback without a file", replace("text/lt.yaml", "name: Lietuvių",
+                                          "name: Lietuvių\n  fallback: pl"),
+     "small/text/lt.yaml:3:3: language.fallback: no other language file text/pl.yaml to fall "
+     "back to"),
+    ("a translated entry nobody declared", replace(
+        "text/lt.yaml", "    answer: Taip.", "    answer: Taip.\n  ghost:\n    question: A?\n"
+        "    answer: B."),
+     "small/text/lt.yaml:26:3: entries.ghost: unknown entry id (every entry must be declared "
+     "in entries.yaml)"),
+    ("an entry the source language does not give", replace("entries.yaml", "help: {}",
+                                                           "help: {}\nextra: {}"),
+     "small/text/en.yaml:16:1: entries.extra: missing: the source language must give the "
+     "text of every entry"),
+    ("a placeholder the source does not have", replace("text/lt.yaml", "    answer: Taip.",
+                                                       "    answer: Taip {hotline}."),
+     "small/text/lt.yaml:25:5: entries.help.answer: placeholder {hotline} is not in the source "
+     "text"),
+    ("a placeholder of a source not cited", replace("text/en.yaml", "      Yes.",
+                                                    "      Yes {source:code}."),
+     "small/text/en.yaml:22:5: entries.help.answer: placeholder {source:code}: the entry does "
+     "not cite 'code' (entries.yaml)"),
+    ("a chart without its title in a language", together(
+        with_statistics("people", "others"),
+        replace("project.yaml", "    pages: 1\n", "    pages: 1\n    charts:\n      - id: both"
+                "\n        figures: [people, others]\n"),
+        replace("text/en.yaml", "      main: Questions\n",
+                "      main: Questions\n    charts:\n      both: Both\n"),
+        replace("text/en.yaml", "entries:\n", "figures:\n  people: People\n  others: Others\n"
+                "entries:\n"),
+        replace("text/lt.yaml", "entries:\n", "figures:\n  people: Žmonės\n  others: Kiti\n"
+                "entries:\n")),
+     "small/text/lt.yaml:13:3: leaflets.card.charts.both: missing: the chart's title (leaflet "
+     "'card' is built in lt)"),
+    ("a figure without its label in a language", together(
+        with_statistics("people"),
+        replace("project.yaml", "    pages: 1\n", "    pages: 1\n    figures: [people]\n"),
+        replace("text/en.yaml", "entries:\n", "figures:\n  people: People\nentries:\n")),
+     "small/text/lt.yaml:1: figures.people: missing: the figure's label (leaflet 'card' is "
+     "built in lt)"),
+    ("a phone number that is a list", replace("project.yaml", 'hotline: "+370 608 712 04"',
+                                              "hotline: [1]"),
+     "small/project.yaml:4:3: organisation.hotline: must be a phone number in quotes, e.g. "
+     "\"+370 608 712 04\""),
     ("malformed phone number", replace("project.yaml", '"+370 608 712 04"', '"+370 608 712 0O"'),
      "small/project.yaml:4:3: organisation.hotline: not an international phone number: "
      "'+370 608 712 0O'"),

@@ -104,11 +104,11 @@ def _pages(reader: Reader, file: YamlFile, key_path: KeyPath, pages: int | None,
     if page_format is None or pages is None:
         return page_format.pages if page_format is not None else pages
     if page_format.fold == "roll" and pages != page_format.pages:
-        reader.error(file, key_path, f"a {page_format.name} has {page_format.pages} panels; "
+        reader.error(file, key_path, f"{page_format.name} has {page_format.pages} panels; "
                      "leave `pages` out")
         return None
     if page_format.fold == "booklet" and pages % 4:
-        reader.error(file, key_path, f"a {page_format.name} has 4, 8, 12 ... pages (each "
+        reader.error(file, key_path, f"{page_format.name} has 4, 8, 12 ... pages (each "
                      f"sheet folded gives four), not {pages}")
         return None
     return pages
