@@ -211,6 +211,17 @@ CATALOGUE = [
                                               "hotline: [1]"),
      "small/project.yaml:4:3: organisation.hotline: must be a phone number in quotes, e.g. "
      "\"+370 608 712 04\""),
+    ("a source cited twice", replace("entries.yaml", "cites: [code]", "cites: [code, code]"),
+     "small/entries.yaml:2:17: legal.cites[1]: 'code' is listed twice"),
+    ("a figure listed twice", together(
+        with_statistics("people"),
+        replace("project.yaml", "    pages: 1\n", "    pages: 1\n    figures: [people, people]\n")),
+     "small/project.yaml:12:23: leaflets.card.figures[1]: 'people' is listed twice"),
+    ("a chart listed twice", together(
+        with_statistics("people"),
+        replace("project.yaml", "    pages: 1\n", "    pages: 1\n    charts:\n      - id: c\n"
+                "        figures: [people]\n      - id: c\n        figures: [people]\n")),
+     "small/project.yaml:15:9: leaflets.card.charts[1].id: chart 'c' is listed twice"),
     ("malformed phone number", replace("project.yaml", '"+370 608 712 04"', '"+370 608 712 0O"'),
      "small/project.yaml:4:3: organisation.hotline: not an international phone number: "
      "'+370 608 712 0O'"),

@@ -150,7 +150,7 @@ def _languages_with_text(leaflet_id: str | int, loaded: LoadedProject, companion
 
 def _sections(reader: Reader, file: YamlFile, key_path: KeyPath,
               sections: tuple[Section, ...], entries: dict[str, Entry]) -> None:
-    reader.unique_ids(file, key_path, [section.id for section in sections], "section")
+    reader.unique(file, key_path, [section.id for section in sections], "section")
     used: set[str] = set()
     for index, section in enumerate(sections):
         path = (*key_path, index)
@@ -175,7 +175,7 @@ def _figures(reader: Reader, file: YamlFile, key_path: KeyPath, figures: tuple[s
 
 def _charts(reader: Reader, file: YamlFile, key_path: KeyPath, charts: tuple[Chart, ...],
             statistics: dict[str, Statistic]) -> None:
-    reader.unique_ids(file, key_path, [chart.id for chart in charts], "chart")
+    reader.unique(file, key_path, [chart.id for chart in charts], "chart")
     for index, chart in enumerate(charts):
         path = (*key_path, index)
         _figures(reader, file, (*path, "figures"), chart.figures, statistics)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import types
+from collections.abc import Sequence
 from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -33,17 +34,14 @@ class Reader:
     def error(self, file: YamlFile, key_path: KeyPath, message: str) -> None:
         self.problems.items.append(file.problem(key_path, message))
 
-    def unique(self, file: YamlFile, key_path: KeyPath, items: tuple[str, ...]) -> None:
-        """Each item of a list once."""
+    def unique(self, file: YamlFile, key_path: KeyPath, items: Sequence[str],
+               kind: str = "") -> None:
+        """Each item of a list once. With `kind`, the items are the ids of a list of
+        records (sections, charts), reported at each record's `id`."""
         for index, item in enumerate(items):
             if item in items[:index]:
-                self.error(file, (*key_path, index), f"{item!r} is listed twice")
-
-    def unique_ids(self, file: YamlFile, key_path: KeyPath, ids: list[str], kind: str) -> None:
-        """Each of a list of items (sections, charts) with an id of its own."""
-        for index, item_id in enumerate(ids):
-            if item_id in ids[:index]:
-                self.error(file, (*key_path, index, "id"), f"{kind} {item_id!r} is listed twice")
+                where = (*key_path, index, "id") if kind else (*key_path, index)
+                self.error(file, where, f"{kind} {item!r} is listed twice".lstrip())
 
     def read(self, file: YamlFile, kind: type[T] | Any, data: Any,
              key_path: KeyPath = ()) -> T | None:
