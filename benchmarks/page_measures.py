@@ -42,6 +42,24 @@ class PageMeasures:
     text: str
 
 
+def text_object(textpage: pypdfium2.PdfTextPage, index: int,
+                ) -> tuple[float, pdfium.FS_MATRIX] | None:
+    """The font size and matrix of the text object character `index` belongs to."""
+    obj = pdfium.FPDFText_GetTextObject(textpage, index)
+    if not obj:
+        return None
+    size = ctypes.c_float()
+    pdfium.FPDFTextObj_GetFontSize(obj, ctypes.byref(size))
+    matrix = pdfium.FS_MATRIX()
+    pdfium.FPDFPageObj_GetMatrix(obj, ctypes.byref(matrix))
+    return size.value, matrix
+
+
+def turned(matrix: pdfium.FS_MATRIX) -> bool:
+    """Whether a matrix sets text at an angle: a draft mark across the page, not the text."""
+    return abs(matrix.b) > 1e-3 or abs(matrix.c) > 1e-3
+
+
 def chars(page: pypdfium2.PdfPage) -> list[Char]:
     """Every character pdfium finds set level, with its size as printed: font size times the
     scale of its text object's matrix (WeasyPrint writes 12 px, scaled to 9 pt)."""
@@ -50,18 +68,13 @@ def chars(page: pypdfium2.PdfPage) -> list[Char]:
     try:
         for index in range(textpage.count_chars()):
             text = textpage.get_text_range(index, 1)
-            obj = pdfium.FPDFText_GetTextObject(textpage, index)
-            if not obj:
+            held = text_object(textpage, index)
+            if held is None or turned(held[1]):
                 continue
-            size = ctypes.c_float()
-            pdfium.FPDFTextObj_GetFontSize(obj, ctypes.byref(size))
-            matrix = pdfium.FS_MATRIX()
-            pdfium.FPDFPageObj_GetMatrix(obj, ctypes.byref(matrix))
-            if abs(matrix.b) > 1e-3 or abs(matrix.c) > 1e-3:
-                continue  # set at an angle: a draft mark across the page, not the text
+            size, matrix = held
             scale = abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5
             left, bottom, right, top = textpage.get_charbox(index)
-            found.append(Char(text, round(size.value * scale, 2), left, bottom, right, top))
+            found.append(Char(text, round(size * scale, 2), left, bottom, right, top))
     finally:
         textpage.close()
     return found

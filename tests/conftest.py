@@ -5,6 +5,7 @@ from __future__ import annotations
 import ctypes
 import json
 import shutil
+import sys
 import threading
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -22,6 +23,12 @@ from leafletgen.cli import cli
 from leafletgen.errors import ContentError
 
 REPO = Path(__file__).resolve().parents[1]
+# The measuring scripts are readers of printed files too, independent of leafletgen's code;
+# tests take them from here.
+sys.path.insert(0, str(REPO / "benchmarks"))
+import page_measures  # noqa: E402
+import qr_survival  # noqa: E402, F401
+
 DATA = Path(__file__).resolve().parent / "data"
 BUNDLED = REPO / "leaflets"
 
@@ -151,7 +158,8 @@ def visual_lines(path: Path, page_index: int = 0) -> list[str]:
         x, y = ctypes.c_double(), ctypes.c_double()
         for index in range(textpage.count_chars()):
             char = textpage.get_text_range(index, 1)
-            if char.strip() and not _turned(textpage, index):
+            held = page_measures.text_object(textpage, index)
+            if char.strip() and not (held and page_measures.turned(held[1])):
                 # The origin is on the baseline: boxes of Arabic letters vary in height.
                 pypdfium2.raw.FPDFText_GetCharOrigin(textpage, index, x, y)
                 left = textpage.get_charbox(index)[0]
@@ -165,15 +173,6 @@ def visual_lines(path: Path, page_index: int = 0) -> list[str]:
         else:
             lines.append([box])
     return ["".join(char for _, _, char in sorted(line, key=lambda b: b[1])) for line in lines]
-
-
-def _turned(textpage: pypdfium2.PdfTextPage, index: int) -> bool:
-    """Whether character `index` is set at an angle: its text object's matrix turns it."""
-    obj = pypdfium2.raw.FPDFText_GetTextObject(textpage, index)
-    matrix = pypdfium2.raw.FS_MATRIX()
-    if not obj or not pypdfium2.raw.FPDFPageObj_GetMatrix(obj, ctypes.byref(matrix)):
-        return False
-    return abs(matrix.b) > 1e-3 or abs(matrix.c) > 1e-3
 
 
 def pdf_text(path: Path) -> str:

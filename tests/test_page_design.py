@@ -6,17 +6,11 @@ line, lines broken with a hyphen, the page numbers, and the draft mark in the te
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO, page_texts, read_yaml
-
-sys.path.insert(0, str(REPO / "benchmarks"))
-import page_measures
-
-from conftest import BUNDLED
+from conftest import BUNDLED, page_measures, page_texts, read_yaml
 
 LARGE_SCRIPTS = {"ar", "fa", "ckb", "ps", "ti"}  # Arabic script and Ethiopic set small
 

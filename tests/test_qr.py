@@ -6,17 +6,13 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import REPO, page_texts
+from conftest import page_texts, qr_survival
 from leafletgen.qr import MIN_MODULE_MM, QUIET_ZONE_MODULES, make_qr
-
-sys.path.insert(0, str(REPO / "benchmarks"))
-import qr_survival
 
 
 def test_a_long_address_gets_a_larger_code_not_smaller_modules():
