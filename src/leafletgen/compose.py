@@ -17,7 +17,7 @@ from .bidi import isolate_html, isolate_plain
 from .errors import ContentError, Problem
 from .filenames import PROJECT_FILE
 from .fit import Copyfit, FitStep
-from .languages import REORDERING_SCRIPTS
+from .languages import REORDERING_SCRIPTS, SMALL_SETTING_SCRIPTS
 from .localise import format_date, format_figure, format_number, format_percentage
 from .markup import answer_html, escape_markdown
 from .model import LanguageText, Leaflet, PageFormat, Project
@@ -155,6 +155,8 @@ def compose(
         "start": "right" if language.rtl else "left",
         "end": "left" if language.rtl else "right",
         "font_family": view["font_family"],
+        # Whether the script sets small at a given size, and wants its type a point larger.
+        "sets_small": language.script in SMALL_SETTING_SCRIPTS,
         "companion": _language_view(project, leaflet, companion, source_numbers)
         if companion else None,
         "organisation": organisation,

@@ -90,6 +90,11 @@ def unknown_subtag(code: str) -> str | None:
 REORDERING_SCRIPTS = frozenset({"Beng", "Deva", "Gujr", "Guru", "Khmr", "Knda", "Mlym", "Mymr",
                                 "Orya", "Sinh", "Taml", "Telu"})
 
+# Scripts that set smaller than Latin at the same size (a small x-height, dense strokes):
+# the built-in templates give them a point more.
+SMALL_SETTING_SCRIPTS = frozenset({"Arab", "Ethi", "Beng", "Deva", "Gujr", "Guru", "Knda",
+                                   "Mlym", "Sinh", "Taml", "Telu"})
+
 # Each script's fonts, in order; Noto Sans last so that Latin names, URLs and digits inside
 # any text come out in one consistent face. A project overrides a language's stack with
 # `fonts: {<code>: [family, ...]}` in project.yaml.

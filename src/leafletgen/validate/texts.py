@@ -43,7 +43,7 @@ def language(reader: Reader, code: str, file: YamlFile, source_language: str | N
         file_reviewed, fields["labels"].model_dump(), fields.get("leaflets", {}), texts,
         {dotted(key_path): line for key_path, line in file.lines.items()},
         script=script_of(code), font_stack=families, font_stack_line=stack_line,
-        fallback=info.fallback if info.fallback != code else None,
+        fallback=info.fallback,
         figures=fields.get("figures", {}))
 
 
