@@ -53,11 +53,11 @@ def test_hotline_reads_left_to_right_on_paper(bundled_build: Path, leaflet: str,
 
 @pytest.mark.parametrize("lang", RTL_LANGUAGES + LTR_LANGUAGES)
 def test_phone_number_inside_an_answer_reads_left_to_right(bundled_build: Path, lang: str):
-    # The your-rights leaflet prints the hotline three times: in the panel on each side
-    # and inside a list item on the back.
+    # The your-rights leaflet prints the hotline four times: under the title, in the band
+    # at the foot of each side, and inside a list item on the back.
     lines = ["".join(ch for ch in line if ch.isdigit() or ch == "+")
              for line in _all_lines(_pdf(bundled_build, "your-rights", lang))]
-    assert sum(HOTLINE in line for line in lines) == 3
+    assert sum(HOTLINE in line for line in lines) == 4
 
 
 @pytest.mark.parametrize("lang", RTL_LANGUAGES + LTR_LANGUAGES)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from conftest import BUNDLED, edit, page_texts, pdf_text, read_yaml
+from conftest import BUNDLED, decode_qr, edit, page_texts, pdf_text, read_yaml
 
 
 @pytest.fixture
@@ -59,7 +59,7 @@ def test_a_figure_typed_by_hand_in_the_source_is_flagged(run, project: Path):
     edit(project / "text" / "en.yaml", "to {stat:refugee-status-lt} people",
          "to {stat:refugee-status-lt} people (1162)")
     _, _, stderr = run("check", "-p", project)
-    assert ("text/en.yaml:97: entries.economic-migrants.answer: the figure 1162 is typed by "
+    assert ("text/en.yaml:116: entries.economic-migrants.answer: the figure 1162 is typed by "
             "hand: write {stat:refugee-status-lt} so it follows statistics.yaml") in stderr
 
 
@@ -91,8 +91,19 @@ def test_fact_sheet_charts_are_labelled_in_the_leaflets_language(bundled_build: 
     [page] = page_texts(pdf)
     for title in content["leaflets"]["fact-sheet"]["charts"].values():
         assert title in page
-    for label in content["figures"].values():
-        assert label in page
+    leaflet = read_yaml(BUNDLED / "project.yaml")["leaflets"]["fact-sheet"]
+    shown = [*leaflet["figures"], *(f for chart in leaflet["charts"] for f in chart["figures"])]
+    for figure_id in shown:
+        assert content["figures"][figure_id] in page
+    # The EU's decisions are one bar of three parts, each labelled with its share, in order,
+    # and the chart names its source and its date.
+    percent = {"en": "{}%", "lt": "{} %"}[lang]
+    shares = [page.index(percent.format(n) + " " + content["figures"][f]) for n, f in
+              [(24, "eu-refugee-rate-2023"), (20, "eu-subsidiary-rate-2023"),
+               (56, "eu-other-decisions-2023")]]
+    assert shares == sorted(shares)
+    assert {"en": "European Union Agency for Asylum, June 18, 2024",
+            "lt": "European Union Agency for Asylum, 2024 m. birželio 18 d."}[lang] in page
     # Charts and QR codes are drawn as vector graphics: no raster image in the PDF.
     with pikepdf.open(pdf) as document:
         assert not [obj for obj in document.objects if isinstance(obj, pikepdf.Stream)
@@ -103,9 +114,16 @@ def test_press_report_has_a_cover_running_heads_and_a_date(bundled_build: Path):
     pdf = bundled_build / "press-report" / "press-report.en.pdf"
     title = read_yaml(BUNDLED / "text" / "en.yaml")["leaflets"]["press-report"]["title"]
     cover, *rest = page_texts(pdf)
-    assert len(rest) == 2
+    assert len(rest) == 3
     assert "November 25, 2026" in cover
     assert title in cover
+    # Three key messages and the press contact on the cover, not the people's hotline QR.
+    text = read_yaml(BUNDLED / "text" / "en.yaml")["leaflets"]["press-report"]
+    assert len(text["key_messages"]) == 3
+    assert all(" ".join(message.split()) in cover for message in text["key_messages"])
+    contact = read_yaml(BUNDLED / "project.yaml")["organisation"]["press_contact"]
+    assert f"{contact['name']} {contact['phone']}" in cover
+    assert not [target for _, target in decode_qr(pdf) if target.startswith("tel:")]
     # Running heads: the title and the organisation, on every page but the cover.
     head = f"{title} Sienos Grupė"
     assert all(head in page for page in rest)

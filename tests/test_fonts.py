@@ -84,7 +84,7 @@ def test_a_new_language_is_one_content_file(tmp_path: Path):
     with pikepdf.open(pdf_path) as pdf:
         to_unicode = "".join(  # regular and bold
             font.ToUnicode.read_bytes().decode("latin-1")
-            for font in pdf.pages[0].Resources.Font.values()
+            for page in pdf.pages for font in page.Resources.Font.values()
             if str(font.BaseFont).split("+")[-1].startswith("Noto-Sans-Tamil"))
     drawn = {ch for ch in tamil if f"{ord(ch):04x}" in to_unicode.lower()}
     assert tamil and drawn == tamil, tamil - drawn

@@ -31,7 +31,7 @@ def test_a_new_language_builds_at_once_as_a_draft(run, project: Path):
     assert code == 0, stderr
     assert stdout.splitlines() == [
         "wrote project/text/de.yaml: Deutsch, with its labels and titles to translate in "
-        "place and 13 entries to translate (commented out until then)",
+        "place and 18 entries to translate (commented out until then)",
         "made in de from the next build, as drafts: your-rights, pocket-card",
         "not made in de: village-handout, village-trifold, fact-sheet, press-report; add de "
         "to their `languages:` in project.yaml to make them in it too"]
@@ -97,7 +97,7 @@ def test_a_whole_review_makes_a_language_final_and_records_who(run, project: Pat
     code, stdout, stderr = run("review", "lt", "--by", "Ona K.", "-p", project)
     assert code == 0, stderr
     assert stdout.startswith("reviewed by Ona K. in project/text/lt.yaml: the labels and "
-                             "titles, and 10 entries (met-people, ")
+                             "titles, and 15 entries (met-people, ")
     assert "not reviewed: entry asylum-right: not translated yet" in stderr
     after = (project / "text" / "lt.yaml").read_text(encoding="utf-8")
     assert before.splitlines()[0] in after  # comments kept

@@ -20,8 +20,8 @@ RECORD = {
     "bytes": 1000, "sha256": "0" * 64, "draft": True, "draft_reasons": ["ar: not reviewed"],
     "warnings": [], "qr_codes": [{"page": 1, "target": "tel:+37060871204", "module_mm": 0.61}],
     "fonts": ["NotoNaskhArabic"], "kind": "screen", "body_pt": 9.0, "designed_pt": 9.0,
-    "preflight": None, "hotline_on_paper": [{"page": 1, "read": "+37060871204",
-                                             "contrast": 210}],
+    "page_fills": [0.62], "preflight": None,
+    "hotline_on_paper": [{"page": 1, "read": "+37060871204", "contrast": 210}],
 }
 
 

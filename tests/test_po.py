@@ -58,15 +58,15 @@ def test_import_changes_exactly_the_edited_texts_and_keeps_comments(run, project
     before_text = path.read_text(encoding="utf-8")
     before = read_yaml(path)
     catalogue = export(run, project, "lt")
-    message(catalogue, "entries.who-pays.answer").msgstr = "Ne.\n\nAntra pastraipa."
+    message(catalogue, "entries.helping-legal.answer").msgstr = "Ne.\n\nAntra pastraipa."
     message(catalogue, "labels.sources_heading").msgstr = "Nuorodos"
     catalogue.save()
     code, _, stderr = run("po", "import", "-p", project, "lt.po")
     assert code == 0, stderr
     after = read_yaml(path)
-    assert after["entries"]["who-pays"]["answer"] == "Ne.\n\nAntra pastraipa.\n"
+    assert after["entries"]["helping-legal"]["answer"] == "Ne.\n\nAntra pastraipa.\n"
     assert after["labels"]["sources_heading"] == "Nuorodos"
-    before["entries"]["who-pays"]["answer"] = after["entries"]["who-pays"]["answer"]
+    before["entries"]["helping-legal"]["answer"] = after["entries"]["helping-legal"]["answer"]
     before["labels"]["sources_heading"] = "Nuorodos"
     assert after == before  # nothing else moved
     after_text = path.read_text(encoding="utf-8")
@@ -74,10 +74,10 @@ def test_import_changes_exactly_the_edited_texts_and_keeps_comments(run, project
     assert comments and comments == [line for line in after_text.splitlines()
                                      if line.startswith("#")]
     # The entries before the edited one are untouched, byte for byte.
-    def entries_before_who_pays(text: str) -> str:
-        return text.split("\nentries:\n")[1].split("  who-pays:")[0]
+    def entries_before_helping_legal(text: str) -> str:
+        return text.split("\nentries:\n")[1].split("  helping-legal:")[0]
 
-    assert entries_before_who_pays(after_text) == entries_before_who_pays(before_text)
+    assert entries_before_helping_legal(after_text) == entries_before_helping_legal(before_text)
 
 
 def test_a_broken_placeholder_is_refused_and_nothing_is_written(run, project: Path):

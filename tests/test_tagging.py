@@ -71,9 +71,10 @@ def test_the_lithuanian_half_of_each_card_declares_its_language(bundled_build: P
         with pikepdf.open(bundled_build / record["path"]) as pdf:
             _, languages = _structure(pdf)
             assert str(pdf.Root.Lang) == record["language"]
-            assert [lang for _, lang in languages] == ["lt"], record["path"]
-            [(element, _)] = languages
-            assert element.S == "/Sect"  # the card's Lithuanian side, whole
+            # The officer's heading, and the Lithuanian line of each of the three rows.
+            assert [lang for _, lang in languages] == ["lt"] * 4, record["path"]
+            assert sorted(str(element.S) for element, _ in languages) == \
+                ["/Div", "/Div", "/Div", "/H1"]
 
 
 def test_office_sheets_claim_no_pdf_ua(bundled_build: Path):

@@ -121,7 +121,8 @@ def test_placeholders_must_be_known_well_formed_and_kept_by_translations(run, sm
     edit(small_project / "text" / "lt.yaml", "answer: Taip.", "answer: Taip, {hotline.")
     assert problems(run, small_project) == [
         "small/text/en.yaml:19:5: entries.legal.answer: unknown placeholder {websit} (known: "
-        "{hotline}, {website}, {source:<cited source id>}, {stat:<figure id>})",
+        "{hotline}, {website}, {source:<cited source id>}, {stat:<figure id>}, "
+        "{icon:<pictogram>})",
         "small/text/lt.yaml:21:5: entries.legal.answer: placeholder {source:code} of the source "
         "text is missing: copy it into the translation unchanged",
         "small/text/lt.yaml:21:5: entries.legal.answer: placeholder {websit} of the source text "

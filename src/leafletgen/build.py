@@ -276,9 +276,11 @@ def output_messages(result: BuildResult) -> list[str]:
              for output in result.outputs for warning in output.warnings]
     lines += [f"draft: {display_path(output.file)}: {'; '.join(output.draft_reasons)}"
               for output in result.outputs if output.draft_reasons]
-    lines += [f"copyfit: {display_path(output.file)}: set in {output.body_pt:g} pt to fit "
+    lines += [f"copyfit: {display_path(output.file)}: set in {output.body_pt:g} pt to "
+              f"{'fill its pages' if output.body_pt > output.designed_pt else 'fit'} "
               f"(designed at {output.designed_pt:g} pt)"
-              for output in result.outputs if output.copyfitted]
+              for output in result.outputs if output.copyfitted
+              and output.body_pt is not None and output.designed_pt is not None]
     return lines
 
 
@@ -291,8 +293,9 @@ def _progress(index: int, total: int, document: MadeDocument) -> str:
     mark = " DRAFT" if document.composed.is_draft else ""
     status = "ok" if not verification.errors else f"{len(verification.errors)} error(s)"
     designed = document.composed.designed_pt
-    fitted = f", set in {rendered.body_pt:g} pt to fit" \
-        if designed and rendered.body_pt and rendered.body_pt < designed else ""
+    fitted = "" if not designed or not rendered.body_pt or rendered.body_pt == designed \
+        else f", set in {rendered.body_pt:g} pt to " + (
+            "fit" if rendered.body_pt < designed else "fill its pages")
     return (f"[{index}/{total}] {name}: {rendered.page_count} page(s), "
             f"{len(document.pdf) / 1024:.0f} KiB, {rendered.seconds:.2f} s, {status}"
             f"{fitted}{mark}")
@@ -328,6 +331,7 @@ def _built(made: MadeDocument, path: Path, output_dir: Path) -> BuiltOutput:
         kind=composed.kind,
         body_pt=rendered.body_pt,
         designed_pt=composed.designed_pt,
+        page_fills=rendered.page_fills,
         preflight=verification.preflight,
         hotline_on_paper=verification.hotline_on_paper,
     )

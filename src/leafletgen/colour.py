@@ -15,6 +15,7 @@ from typing import Any
 
 import pikepdf
 
+Swatches = dict[tuple[int, int, int], list[float]]
 DEVICE_SPACES = {"/DeviceRGB": "rgb", "/DeviceGray": "gray", "/DeviceCMYK": "cmyk"}
 
 
@@ -38,24 +39,28 @@ def to_grey(space: str, values: list[float]) -> float:
     return values[0]
 
 
-def convert(pdf: pikepdf.Pdf, target: str) -> None:
+def convert(pdf: pikepdf.Pdf, target: str, swatches: Swatches | None = None) -> None:
     """Rewrite every page's colours to `target` ("cmyk" or "gray"), forms and tiling
-    patterns included, each once. What cannot be rewritten (images, shadings, colour
-    spaces other than device and ICC ones) stays as it is; preflight, reading the written
-    file, reports it."""
+    patterns included, each once. An RGB colour found in `swatches` (0-255 RGB -> the
+    target's values) becomes what it gives; the brand's palette decides its own colours.
+    What cannot be rewritten (images, shadings, colour spaces other than device and ICC
+    ones) stays as it is; preflight, reading the written file, reports it."""
     done: set[tuple[int, int]] = set()
     for page in pdf.pages:
-        _convert_stream(pdf, page.obj, page.obj.get("/Resources"), target, done, is_page=True)
+        _convert_stream(pdf, page.obj, page.obj.get("/Resources"), target, done,
+                        swatches or {}, is_page=True)
 
 
 def _convert_stream(pdf: pikepdf.Pdf, holder: pikepdf.Object, resources: Any, target: str,
-                    done: set[tuple[int, int]], is_page: bool = False) -> None:
+                    done: set[tuple[int, int]], swatches: Swatches,
+                    is_page: bool = False) -> None:
     if not is_page:
         if holder.objgen in done:
             return
         done.add(holder.objgen)
     _fix_group(holder, target)
-    rewritten = _rewrite(pikepdf.parse_content_stream(holder), target, _named_spaces(resources))
+    rewritten = _rewrite(pikepdf.parse_content_stream(holder), target, _named_spaces(resources),
+                         swatches)
     data = zlib.compress(pikepdf.unparse_content_stream(rewritten))
     if is_page:
         holder.Contents = pdf.make_stream(data, Filter=pikepdf.Name.FlateDecode)
@@ -65,13 +70,14 @@ def _convert_stream(pdf: pikepdf.Pdf, holder: pikepdf.Object, resources: Any, ta
         return
     for xobject in (resources.get("/XObject") or {}).values():
         if xobject.get("/Subtype") == "/Form":
-            _convert_stream(pdf, xobject, xobject.get("/Resources"), target, done)
+            _convert_stream(pdf, xobject, xobject.get("/Resources"), target, done, swatches)
     for pattern in (resources.get("/Pattern") or {}).values():
         if pattern.get("/PatternType") == 1:  # tiling: a content stream of its own
-            _convert_stream(pdf, pattern, pattern.get("/Resources"), target, done)
+            _convert_stream(pdf, pattern, pattern.get("/Resources"), target, done, swatches)
 
 
-def _rewrite(instructions: Iterable[Any], target: str, named: dict[str, str]) -> list[Any]:
+def _rewrite(instructions: Iterable[Any], target: str, named: dict[str, str],
+             swatches: Swatches) -> list[Any]:
     result: list[pikepdf.ContentStreamInstruction | pikepdf.ContentStreamInlineImage] = []
     # For fill and stroke: the device colour space later `sc`/`scn` operands are in, which
     # they are converted from (None: another space, left alone); saved and restored with
@@ -95,7 +101,7 @@ def _rewrite(instructions: Iterable[Any], target: str, named: dict[str, str]) ->
             spaces[side] = space
             new = "kK" if target == "cmyk" else "gG"
             result.append(pikepdf.ContentStreamInstruction(
-                _colour_values(space, target, [float(v) for v in operands]),
+                _colour_values(space, target, [float(v) for v in operands], swatches),
                 pikepdf.Operator(new[stroke])))
             continue
         if lower == "cs":
@@ -107,14 +113,20 @@ def _rewrite(instructions: Iterable[Any], target: str, named: dict[str, str]) ->
                 continue
             spaces[side] = None
         elif lower in ("sc", "scn") and (current := spaces[side]) is not None:
-            values = _colour_values(current, target, [float(v) for v in operands])
+            values = _colour_values(current, target, [float(v) for v in operands], swatches)
             result.append(pikepdf.ContentStreamInstruction(values, pikepdf.Operator(operator)))
             continue
         result.append(instruction)
     return result
 
 
-def _colour_values(space: str, target: str, values: list[float]) -> list[float]:
+def _colour_values(space: str, target: str, values: list[float],
+                   swatches: Swatches) -> list[float]:
+    if space == "rgb" and len(values) == 3:
+        swatch = swatches.get((round(values[0] * 255), round(values[1] * 255),
+                               round(values[2] * 255)))
+        if swatch is not None:
+            return [round(v, 4) for v in swatch]
     if target == "gray":
         return [round(to_grey(space, values), 4)]
     if space == "cmyk":

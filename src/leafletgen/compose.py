@@ -5,8 +5,10 @@ Content reaches templates as data only: autoescaped, never parsed as template co
 
 from __future__ import annotations
 
+import base64
+import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -14,19 +16,24 @@ import jinja2
 import markupsafe
 
 from .bidi import isolate_html, isolate_plain
+from .content import Palette
 from .errors import ContentError, Problem
-from .filenames import PROJECT_FILE
+from .filenames import IMAGE_DIR, PROJECT_FILE
+from .files import read_content
 from .fit import Copyfit, FitStep
 from .languages import REORDERING_SCRIPTS, SMALL_SETTING_SCRIPTS
-from .localise import format_date, format_figure, format_number, format_percentage
-from .markup import answer_html, escape_markdown
+from .localise import curl_quotes, format_date, format_figure, format_number, format_percentage
+from .markup import INLINE, answer_html, escape_markdown
 from .model import LanguageText, Leaflet, PageFormat, Project
 from .options import OutputKind
-from .placeholders import fill
+from .palette import css_colours
+from .pictograms import Pictogram, icon_names, pictogram
+from .placeholders import fill, in_order
 from .qr import QrCode, make_qr
 from .templating import template_environment, template_problem
 from .translation import blockers, printed_entry
 
+MAX_LOGO_BYTES = 2_000_000
 HOTLINE_QR_MM = 20.0
 SOURCE_QR_MM = 18.0
 
@@ -59,6 +66,9 @@ class ComposedDocument:
     copyfit: bool = False  # the leaflet asks for it
     designed_pt: float | None = None  # the body size the template was designed at
     fit_steps: tuple[FitStep, ...] = ()  # the same document in smaller type, step by step
+    grow_steps: tuple[FitStep, ...] = ()  # and in larger type, step by step
+    # The brand's colours, which prepress converts as the brand declares them.
+    palette: Palette = field(default_factory=Palette)
 
     @property
     def is_draft(self) -> bool:
@@ -144,7 +154,8 @@ def compose(
                          f"{labels['hotline_qr_alt']} {hotline.display}", HOTLINE_QR_MM) \
         if leaflet.qr.hotline else None
 
-    view = _language_view(project, leaflet, language, source_numbers)
+    colours = css_colours(project.brand.colours)
+    view = _language_view(project, leaflet, language, source_numbers, colours["accent"])
     sections = view["sections"]
     figures, charts = _figures_and_charts(project, leaflet, language, source_numbers)
     reasons = draft_reasons(project, leaflet, language_code)
@@ -157,9 +168,14 @@ def compose(
         "font_family": view["font_family"],
         # Whether the script sets small at a given size, and wants its type a point larger.
         "sets_small": language.script in SMALL_SETTING_SCRIPTS,
-        "companion": _language_view(project, leaflet, companion, source_numbers)
-        if companion else None,
+        "companion": _language_view(project, leaflet, companion, source_numbers,
+                                    colours["accent"]) if companion else None,
+        # A pictogram by name, with its words in this language: `pictogram("phone")`.
+        "pictogram": view["pictogram"],
         "organisation": organisation,
+        # The brand: every colour a template paints, by role, and the logo's address.
+        "colours": colours,
+        "logo": _logo_uri(project),
         "hotline": hotline,
         "hotline_qr": hotline_qr,
         "language": language,
@@ -183,6 +199,7 @@ def compose(
         "figures": figures,
         "charts": charts,
         "published": leaflet.published,
+        "key_messages": [curl_quotes(message, language_code) for message in texts.key_messages],
         # Every heading the language file gives, for blocks beyond the FAQ sections
         # (a heading with id `figures` titles the key figures).
         "headings": texts.sections,
@@ -198,13 +215,15 @@ def compose(
     try:
         template = environment.get_template(leaflet.template)
         html = template.render(context)
-        fit_steps = []
+        fit_steps: list[FitStep] = []
+        grow_steps: list[FitStep] = []
         if leaflet.copyfit:
-            for step in range(1, copyfit.steps + 1):
-                context["copyfit"] = smaller = Copyfit(step)
-                smaller_html = template.render(context)
-                assert smaller.given is not None
-                fit_steps.append(FitStep(smaller.given.body_pt, smaller_html))
+            for step in [*range(1, copyfit.steps + 1), *range(-1, -copyfit.steps_up - 1, -1)]:
+                context["copyfit"] = other = Copyfit(step)
+                other_html = template.render(context)
+                assert other.given is not None
+                (fit_steps if step > 0 else grow_steps).append(
+                    FitStep(other.given.body_pt, other_html))
     except jinja2.TemplateNotFound as missing:
         raise ContentError(Problem(project.root / PROJECT_FILE, None,
                                    f"leaflets.{leaflet.id}.template",
@@ -219,6 +238,7 @@ def compose(
     expected += [entry["question"] for section in sections for entry in section["entries"]]
     expected += [figure["label"] for figure in figures]
     expected += [chart["title"] for chart in charts]
+    expected += context["key_messages"]
     if companion:
         expected += [entry["question"] for section in context["companion"]["sections"]
                      for entry in section["entries"]]
@@ -243,7 +263,19 @@ def compose(
         copyfit=leaflet.copyfit,
         designed_pt=copyfit.limits[0] if copyfit.limits else None,
         fit_steps=tuple(fit_steps),
+        grow_steps=tuple(grow_steps),
+        palette=project.brand.colours,
     )
+
+
+def _logo_uri(project: Project) -> str | None:
+    """The brand's logo as a data URI: the document is then the same wherever the project
+    lies (so a copied build stays up to date), and a changed logo changes it. Whatever the
+    SVG asks for in turn is still fetched through the sandbox (render.py)."""
+    if project.logo is None:
+        return None
+    data = read_content(project.logo, MAX_LOGO_BYTES, [project.root / IMAGE_DIR])
+    return "data:image/svg+xml;base64," + base64.b64encode(data).decode()
 
 
 def content_date(project: Project, leaflet: Leaflet) -> str:
@@ -255,9 +287,18 @@ def content_date(project: Project, leaflet: Leaflet) -> str:
 
 
 def _language_view(project: Project, leaflet: Leaflet, language: LanguageText,
-                   source_numbers: dict[str, int]) -> dict[str, Any]:
+                   source_numbers: dict[str, int], icon_colour: str) -> dict[str, Any]:
     """A leaflet's text in one language, shaped for templates."""
     texts = language.leaflets[leaflet.id]
+    source = project.languages[project.organisation.source_language]
+
+    def icon(name: str, words_in: LanguageText = language) -> Pictogram:
+        # Words from the language, else the source language's (a template's own icons).
+        words = words_in.icons.get(name) or source.icons.get(name) or name.replace("-", " ")
+        return pictogram(name, words, icon_colour, words_in.rtl)
+
+    officials = project.organisation.officials_language
+    officials_text = project.languages.get(officials) if officials else None
     values = {
         # No-break spaces: a number split over two lines is misread and misdialled (and in
         # a narrow column its halves can land in either order).
@@ -268,17 +309,27 @@ def _language_view(project: Project, leaflet: Leaflet, language: LanguageText,
            for stat in project.statistics.values()},
     }
     answer_values = {name: escape_markdown(value) for name, value in values.items()}
+    answer_values |= {f"icon:{name}": INLINE for name in icon_names()}
     sections = []
     for section in leaflet.sections:
         entries = []
         for entry_id in section.entries:
             printed = printed_entry(project, language.code, entry_id)
+            code = printed.language.code
+            steps = tuple(_pictogram_html(icon(name.split(":", 1)[1], printed.language))
+                          for name in in_order(printed.text.answer) if name.startswith("icon:"))
+            entry = project.entries[entry_id]
             entries.append({
                 "id": entry_id,
-                "question": fill(printed.text.question, values),
+                "question": curl_quotes(fill(printed.text.question, values), code),
                 "answer": answer_html(
-                    fill(printed.text.answer, answer_values), printed.language.direction,
-                    tuple(source_numbers[s] for s in project.entries[entry_id].cites)),
+                    curl_quotes(fill(printed.text.answer, answer_values), code),
+                    printed.language.direction,
+                    tuple(source_numbers[s] for s in entry.cites), steps),
+                "icon": icon(entry.icon) if entry.icon else None,
+                # Phrases to say: each in this language and in the officials' (validated).
+                "say": [_phrase(project, language, officials_text, phrase, values)
+                        for phrase in entry.say],
                 # Set when the entry is printed from a fallback language: the template
                 # marks it and gives it that language's lang and dir.
                 "fallback": printed.language if printed.is_fallback else None,
@@ -294,7 +345,29 @@ def _language_view(project: Project, leaflet: Leaflet, language: LanguageText,
         "title": texts.title,
         "subtitle": texts.subtitle,
         "sections": sections,
+        "pictogram": icon,
     }
+
+
+def _pictogram_html(icon: Pictogram) -> str:
+    """A pictogram at the start of a step in an answer: an image with its words."""
+    mirrored = " mirrored" if icon.mirrored else ""
+    return (f'<img class="pictogram step-icon{mirrored}" src="{icon.data_uri}" '
+            f'alt="{markupsafe.escape(icon.alt)}">')
+
+
+def _phrase(project: Project, language: LanguageText, officials: LanguageText | None,
+            phrase_id: str, values: dict[str, str]) -> dict[str, Any]:
+    """A phrase to say, in the reader's language and (when it differs) the officials'."""
+    own = printed_entry(project, language.code, phrase_id)
+    said = {"id": phrase_id,
+            "text": curl_quotes(fill(own.text.question, values), own.language.code),
+            "language": own.language, "officials": None, "officials_language": None}
+    if officials is not None and officials.code != language.code:
+        text = officials.entries[phrase_id]
+        said["officials"] = curl_quotes(fill(text.question, values), officials.code)
+        said["officials_language"] = officials
+    return said
 
 
 def _figures_and_charts(project: Project, leaflet: Leaflet, language: LanguageText,
@@ -317,14 +390,45 @@ def _figures_and_charts(project: Project, leaflet: Leaflet, language: LanguageTe
     charts = []
     for chart in leaflet.charts:
         bars = [figure(figure_id) for figure_id in chart.figures]
-        # Percentages are drawn against 100 %, counts against the largest of them.
-        scale = 100 if bars and bars[0]["unit"] == "percent" else max(
-            (bar["number"] for bar in bars), default=1) or 1
+        unit = bars[0]["unit"]
+        # Percentages of one whole are one stacked bar; other percentages are drawn against
+        # 100 %, and counts against a scale with round steps, so 30 beside 1,162 looks small
+        # and 1,162 does not look like "all".
+        whole = unit == "percent" and abs(sum(bar["number"] for bar in bars) - 100) < 0.5
+        top, step = (100.0, 25.0) if unit == "percent" else chart_scale(
+            max(bar["number"] for bar in bars))
         for bar in bars:
-            bar["width_percent"] = round(100 * bar["number"] / scale, 2)
-        charts.append({"id": chart.id, "title": language.leaflets[leaflet.id].charts[chart.id],
-                       "bars": bars})
+            bar["width_percent"] = round(100 * bar["number"] / top, 2)
+        ticks = [{"value": format_figure(step * i, unit, language.code),
+                  "at_percent": round(100 * step * i / top, 2)}
+                 for i in range(round(top / step) + 1)]
+        # The source and date line under the chart: each source its figures come from.
+        cited = dict.fromkeys(project.statistics[f].source for f in chart.figures)
+        charts.append({
+            "id": chart.id, "title": language.leaflets[leaflet.id].charts[chart.id],
+            "bars": bars, "stacked": whole, "ticks": [] if whole else ticks,
+            "sources": [{"publisher": project.sources[s].publisher,
+                         "date": format_date(project.sources[s].date, language.code),
+                         "number": source_numbers[s]} for s in cited],
+        })
     return figures, charts
+
+
+def chart_scale(largest: float) -> tuple[float, float]:
+    """A chart's scale for values up to `largest`: its end and its step, both round
+    (1, 2, 2.5 or 5 times a power of ten; whole numbers once the values reach 1), in at most
+    six steps: 1162 -> (1250, 250), 12 -> (12, 2)."""
+    if largest <= 0:
+        return 1.0, 1.0
+    magnitude = 10.0 ** math.floor(math.log10(largest))
+    for factor in (0.1, 0.2, 0.25, 0.5, 1, 2, 2.5, 5, 10):
+        step = factor * magnitude
+        if largest >= 1 and step != int(step):
+            continue
+        steps = math.ceil(largest / step - 1e-9)
+        if steps <= 6:
+            return steps * step, step
+    return 10 * magnitude, 2 * magnitude
 
 
 def draft_reasons(project: Project, leaflet: Leaflet, language_code: str) -> tuple[str, ...]:

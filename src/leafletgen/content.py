@@ -16,9 +16,13 @@ from pydantic import BaseModel, ConfigDict, Field, Strict, model_validator
 
 from .options import Direction, OutputKind
 from .values import (
+    Email,
     Fingerprint,
     FormatName,
+    HexColour,
+    IconName,
     Id,
+    ImagePath,
     LanguageCode,
     Phone,
     TemplateName,
@@ -53,6 +57,17 @@ class Content(BaseModel):
 
 # project.yaml ---------------------------------------------------------------------------
 
+class PressContact(Content):
+    """Whom a journalist calls: printed on the cover of press documents."""
+
+    name: Text = Field(examples=["Ona Jonaitė"])
+    """A person or a desk, as printed."""
+    phone: Phone
+    """In international format."""
+    email: Email | None = None
+    """Printed under the phone number."""
+
+
 class Organisation(Content):
     """Who publishes the leaflets, printed on every one."""
 
@@ -64,6 +79,51 @@ class Organisation(Content):
     """The phone number printed large and in a QR code, in international format."""
     source_language: LanguageCode = Field(examples=["en"])
     """The language the texts are written in first; every other language translates it."""
+    press_contact: PressContact | None = None
+    """For press documents; without it they give the hotline."""
+    officials_language: LanguageCode | None = Field(None, examples=["lt"])
+    """The language of the country's officers: a phrase to say (`say:` of an entry) is
+    printed in it too, large enough to show."""
+
+
+Percent = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
+
+
+class Colour(Content):
+    """One colour as each output prints it: RGB in the screen PDF and on office sheets,
+    CMYK in the print shop's file, a grey on the grey office sheets."""
+
+    screen: HexColour = Field(examples=["#1773e6"])
+    """RGB, written #rrggbb."""
+    print: tuple[Percent, Percent, Percent, Percent] = Field(strict=False,
+                                                             examples=[[90, 50, 0, 10]])
+    """Cyan, magenta, yellow and black, each 0 to 100 (%)."""
+    grey: Percent = Field(examples=[60])
+    """How dark it prints in grey: 0 is white, 100 black."""
+
+
+class Palette(Content):
+    """The colours every built-in template uses, each by its role."""
+
+    ink: Colour = Colour(screen="#000000", print=(0, 0, 0, 100), grey=100)
+    """Text, rules and frames."""
+    accent: Colour = Colour(screen="#1773e6", print=(90, 50, 0, 10), grey=60)
+    """The organisation's colour: the edge stripe, the hotline band, the first chart bar."""
+    accent_light: Colour = Colour(screen="#dbe9fb", print=(14, 6, 0, 0), grey=12)
+    """A pale tint behind callouts and key figures, and the last part of a stacked bar."""
+    muted: Colour = Colour(screen="#8fb6e8", print=(45, 20, 0, 0), grey=35)
+    """A second colour for charts, between the accent and its tint."""
+    draft: Colour = Colour(screen="#aa0000", print=(0, 100, 100, 30), grey=50)
+    """The draft mark across unreviewed pages (printed see-through)."""
+
+
+class Brand(Content):
+    """How the organisation looks: its logo and its colours."""
+
+    logo: ImagePath | None = Field(None, examples=["images/logo.svg"])
+    """An SVG in the project's images/ folder, printed in mastheads and on covers."""
+    colours: Palette = Palette()
+    """Each colour by its role; those left out keep the built-in ones."""
 
 
 class PageFormatSpec(Content):
@@ -146,6 +206,8 @@ class ProjectFile(Content):
 
     organisation: Organisation
     leaflets: dict[Id, LeafletSpec]
+    brand: Brand = Brand()
+    """The logo and the colours the built-in templates use."""
     fonts: dict[LanguageCode, Annotated[tuple[Text, ...], Strict(False)]] = Field(
         default_factory=dict, examples=[{"ar": ["Noto Naskh Arabic", "Noto Sans"]}])
     """Font families per language, first choice first, instead of the built-in ones."""
@@ -162,6 +224,11 @@ class EntrySpec(Content):
 
     cites: tuple[Id, ...] = Field((), strict=False, examples=[["geneva-convention"]])
     """The sources it rests on (ids from sources.yaml), listed under the answer."""
+    icon: IconName | None = Field(None, examples=["phone"])
+    """A pictogram for it: on a pocket card, beside each phrase."""
+    say: tuple[Id, ...] = Field((), strict=False, examples=[["say-asylum"]])
+    """Phrases to say aloud (ids of entries whose question is the phrase), printed after
+    the answer in a box: in the reader's language and in the officials' language."""
 
 
 class SourceSpec(Content):
@@ -224,6 +291,8 @@ class LeafletText(Content):
     """Section id -> its heading."""
     charts: dict[Id, Text] = Field(default_factory=dict)
     """Chart id -> its title."""
+    key_messages: tuple[Text, ...] = Field((), max_length=3, strict=False)
+    """What a journalist should take away, in up to three sentences: on a report's cover."""
 
 
 class Review(Content):
@@ -265,6 +334,8 @@ class LanguageWords(Content):
     leaflets: dict[Id, LeafletText]
     figures: dict[Id, Text] = Field(default_factory=dict)
     """Figure id -> its label."""
+    icons: dict[IconName, Text] = Field(default_factory=dict, examples=[{"phone": "Telephone"}])
+    """Pictogram -> words for what it shows, read out where the picture cannot be seen."""
 
 
 class SourceLanguageFile(LanguageWords):

@@ -9,4 +9,5 @@ SOURCES_FILE = "sources.yaml"
 TEXT_DIR = "text"  # text/<language>.yaml
 TEMPLATE_DIR = "templates"
 FONT_DIR = "fonts"
+IMAGE_DIR = "images"  # the logo and pictures a project prints
 SCHEMA_DIR = "schemas"  # the JSON Schemas content files name in their first line

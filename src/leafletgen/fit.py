@@ -1,10 +1,12 @@
-"""Copyfit: type a little smaller, and spacing a little tighter, until the text fits.
+"""Copyfit, both ways: type a little smaller, and spacing a little tighter, until the text
+fits; or larger, and looser, until it fills its pages.
 
-A template says what it was designed at and how far it may shrink, with
-`{% set type = copyfit(body_pt=9, min_body_pt=8) %}`, and writes its sizes through `type`:
-`font-size: {{ type.pt(11) }}`, `margin: {{ type.mm(3) }} 0`. Compose renders the
-template once per step, from the designed size down to the minimum; after rendering,
-the worker takes the first step whose pages fit the format.
+A template says what it was designed at and how far it may shrink and grow, with
+`{% set type = copyfit(body_pt=12, min_body_pt=11, max_body_pt=14) %}`, and writes its
+sizes through `type`: `font-size: {{ type.pt(11) }}`, `margin: {{ type.mm(3) }} 0`.
+Compose renders the template once per step, down to the minimum and up to the maximum;
+the renderer takes the first smaller step that fits when the designed size does not,
+and when it fits with room to spare, the largest step up that still fits.
 """
 
 from __future__ import annotations
@@ -14,6 +16,9 @@ from dataclasses import dataclass
 
 STEP_PT = 0.25  # one step of the body size: small enough that a reader does not notice
 MAX_STEPS = 16
+# A document with a page filled less than this is set larger if its template allows
+# (fill: the depth of the text down a page's area).
+ROOMY_FILL = 0.75
 
 
 @dataclass(frozen=True)
@@ -32,12 +37,14 @@ class TypeScale:
         return f"{size * self.scale:.2f}pt"
 
     def mm(self, length: float) -> str:
-        """A space between blocks: it shrinks faster than the type, so space goes first."""
+        """A space between blocks: it shrinks and grows faster than the type, so space
+        goes first and comes first."""
         return f"{length * self.scale ** 2:.2f}mm"
 
     def leading(self, designed: float) -> str:
-        """Line height, tightened by up to a tenth with the steps, never below 1.1."""
-        return f"{max(1.1, designed - (1 - self.scale) * 1.2):.3f}"
+        """Line height, tightened by up to a tenth with the steps down, never below 1.1;
+        as designed on the steps up."""
+        return f"{max(1.1, designed - max(0.0, 1 - self.scale) * 1.2):.3f}"
 
 
 @dataclass(frozen=True)
@@ -49,18 +56,23 @@ class FitStep:
 
 
 class Copyfit:
-    """The `copyfit(...)` function a template calls, at one step; it remembers the
-    template's limits, so compose knows how many steps there are."""
+    """The `copyfit(...)` function a template calls, at one step (positive: smaller,
+    negative: larger); it remembers the template's limits, so compose knows how many steps
+    there are each way."""
 
     def __init__(self, step: int = 0):
         self.step = step
         self.limits: tuple[float, float] | None = None
+        self.largest: float | None = None
         self.given: TypeScale | None = None  # what the template was given
 
-    def __call__(self, body_pt: float, min_body_pt: float) -> TypeScale:
+    def __call__(self, body_pt: float, min_body_pt: float,
+                 max_body_pt: float | None = None) -> TypeScale:
         designed, minimum = float(body_pt), float(min(min_body_pt, body_pt))
-        self.limits = (designed, minimum)
-        self.given = TypeScale(designed, max(minimum, designed - self.step * STEP_PT))
+        largest = float(max(max_body_pt or designed, designed))
+        self.limits, self.largest = (designed, minimum), largest
+        size = designed - self.step * STEP_PT
+        self.given = TypeScale(designed, min(largest, max(minimum, size)))
         return self.given
 
     @property
@@ -70,6 +82,18 @@ class Copyfit:
             return 0
         designed, minimum = self.limits
         return min(MAX_STEPS, math.ceil((designed - minimum) / STEP_PT - 1e-9))
+
+    @property
+    def steps_up(self) -> int:
+        """How many steps above the designed size the template allows."""
+        if self.limits is None or self.largest is None:
+            return 0
+        return min(MAX_STEPS, math.ceil((self.largest - self.limits[0]) / STEP_PT - 1e-9))
+
+
+def roomy(page_fills: tuple[float, ...]) -> bool:
+    """Whether a document that fits has room to be set larger (see ROOMY_FILL)."""
+    return bool(page_fills) and min(page_fills) < ROOMY_FILL
 
 
 def overflow_message(leaflet: str, language: str, pages: int, allowed: int,

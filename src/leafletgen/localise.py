@@ -1,4 +1,5 @@
-"""Numbers, percentages and dates as each language writes them, from CLDR through Babel.
+"""Numbers, percentages, dates and quotation marks as each language writes them, from CLDR
+(through Babel, and CLDR's delimiters in cldr/quotation-marks.json).
 
 `1162` is `1,162` in English, `1 162` in Lithuanian (a no-break space) and `1.162` in
 Pashto; a date is `13 lipca 2021` in Polish and `2021 m. liepos 13 d.` in Lithuanian.
@@ -9,6 +10,8 @@ from __future__ import annotations
 
 import datetime
 import functools
+import json
+from pathlib import Path
 
 from babel.dates import format_date as _babel_date
 from babel.numbers import format_decimal, format_percent
@@ -35,3 +38,34 @@ def format_figure(value: float, unit: str, code: str) -> str:
 
 def format_date(value: datetime.date, code: str) -> str:
     return _babel_date(value, "long", locale=babel_locale(code))
+
+
+@functools.cache
+def _quotation_marks() -> dict[str, str]:
+    """Each CLDR locale's quotation marks: start, end, and the inner pair (`“”‘’`)."""
+    path = Path(__file__).parent / "cldr" / "quotation-marks.json"
+    marks: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))["marks"]
+    return marks
+
+
+def quotation_marks(code: str) -> tuple[str, str]:
+    """The marks a language opens and closes a quotation with: `“` `”` in English,
+    `„` `“` in Lithuanian, `«` `»` in Russian, `”` `“` in Arabic (in reading order)."""
+    locale = babel_locale(code)
+    marks = _quotation_marks()
+    for name in (str(locale), locale.language):
+        if name in marks:
+            return marks[name][0], marks[name][1]
+    return "\u201c", "\u201d"
+
+
+def curl_quotes(text: str, code: str) -> str:
+    """Straight double quotes, in pairs, as the language writes them: `"illegals"` is
+    `“illegals”` in English, `„nelegalais“` in Lithuanian. A text with an odd number of
+    them is left alone: which one opens is anybody's guess."""
+    if text.count('"') % 2:
+        return text
+    start, end = quotation_marks(code)
+    parts = text.split('"')
+    return "".join(part + (start if index % 2 == 0 else end) if index < len(parts) - 1
+                   else part for index, part in enumerate(parts))

@@ -77,13 +77,14 @@ class OutputRecord(Record):
     kind: OutputKind = "screen"
     body_pt: float | None = None  # the body size it is set in
     designed_pt: float | None = None  # the body size its template was designed at
+    page_fills: tuple[float, ...] = ()  # how far down each page's area its text reaches, 0-1
     preflight: PreflightReport | None = None
     hotline_on_paper: tuple[HotlineOnPaper, ...] = ()
 
     @property
     def copyfitted(self) -> bool:
         return self.body_pt is not None and self.designed_pt is not None \
-            and self.body_pt < self.designed_pt
+            and self.body_pt != self.designed_pt
 
 
 class BuiltOutput(OutputRecord):

@@ -29,6 +29,7 @@ _RULES = ["list", "emphasis", "link", "newline", "escape"]
 # Stands for one tag while runs are found: an "other neutral" that content cannot contain
 # (validation refuses U+FFFC), so runs extend across tags as across spaces.
 _TAG = "\ufffc"
+INLINE = _TAG  # where a pictogram stands in an answer: content cannot hold it either
 HELP = ("answers take *emphasis*, **strong**, [text](https://…) links and lists of "
         "'- ' lines; write anything else as plain text")
 
@@ -83,10 +84,14 @@ def _walk(tokens: list[Token]) -> Iterator[Token]:
             yield from _walk(token.children)
 
 
-def answer_html(text: str, direction: str, cites: tuple[int, ...] = ()) -> markupsafe.Markup:
+def answer_html(text: str, direction: str, cites: tuple[int, ...] = (),
+                inline: tuple[str, ...] = ()) -> markupsafe.Markup:
     """An answer as HTML blocks of class "answer", its opposite-direction runs isolated; the
-    citation marks close its last paragraph (or follow its last list)."""
+    citation marks close its last paragraph (or follow its last list). Each INLINE mark
+    (U+FFFC, which content cannot hold) in `text` becomes the next of `inline`'s HTML
+    (a pictogram)."""
     tokens = _RENDERING.parse(text)
+    pending = list(inline)
     cite_html = "".join(f'<span class="cite">[{number}]</span>' for number in cites)
     last_paragraph = max((i for i, t in enumerate(tokens)
                           if t.type == "paragraph_close" and t.level == 0), default=-1)
@@ -96,7 +101,7 @@ def answer_html(text: str, direction: str, cites: tuple[int, ...] = ()) -> marku
     for index, token in enumerate(tokens):
         top = ' class="answer"' if token.level == 0 else ""
         if token.type == "inline":
-            html.append(_inline_html(token.children or [], direction))
+            html.append(_inline_html(token.children or [], direction, pending))
         elif token.hidden:
             continue  # the paragraph inside a tight list item
         elif token.type == "paragraph_open":
@@ -125,8 +130,8 @@ class _Tag:
     partner: int | None  # index of the matching open or close tag; None for <br>
 
 
-def _inline_html(children: list[Token], direction: str) -> str:
-    text, tags = _flatten(children)
+def _inline_html(children: list[Token], direction: str, inline: list[str]) -> str:
+    text, tags = _flatten(children, inline)
     segments = _isolated_segments(text, tags, direction)
     html = []
     tag_index = 0
@@ -150,8 +155,9 @@ def _inline_html(children: list[Token], direction: str) -> str:
     return "".join(html)
 
 
-def _flatten(children: list[Token]) -> tuple[str, list[_Tag]]:
-    """The inline text with one _TAG per tag, and the tags in order."""
+def _flatten(children: list[Token], inline: list[str]) -> tuple[str, list[_Tag]]:
+    """The inline text with one _TAG per tag, and the tags in order; an INLINE mark is a
+    tag of its own (the next of `inline`)."""
     text: list[str] = []
     tags: list[_Tag] = []
     open_stack: list[int] = []
@@ -169,7 +175,11 @@ def _flatten(children: list[Token]) -> tuple[str, list[_Tag]]:
 
     for child in children:
         if child.type == "text":
-            text.append(child.content)
+            pieces = child.content.split(INLINE)
+            for index, piece in enumerate(pieces):
+                if index:
+                    tag(inline.pop(0) if inline else "", 0)
+                text.append(piece)
         elif child.type == "softbreak":
             text.append(" ")
         elif child.type == "hardbreak":

@@ -15,6 +15,7 @@ from pydantic import ConfigDict
 
 from .content import (
     LABELS,
+    Brand,
     Chart,
     EntrySpec,
     EntryTextSpec,
@@ -125,6 +126,7 @@ class LanguageText:
     font_stack_line: int | None = None  # its line in project.yaml when the project set it
     fallback: str | None = None  # printed where this language's entry is missing or outdated
     figures: dict[str, str] = field(default_factory=dict)  # statistic id -> label
+    icons: dict[str, str] = field(default_factory=dict)  # pictogram -> its words
 
     @property
     def rtl(self) -> bool:
@@ -170,6 +172,11 @@ class Project:
     font_dirs: tuple[Path, ...] = field(default=())
     statistics: dict[str, Statistic] = field(default_factory=dict)
     statistics_max_age_days: int = 730  # older figures are reported as stale
+    brand: Brand = field(default_factory=Brand)
+
+    @property
+    def logo(self) -> Path | None:
+        return self.root / self.brand.logo if self.brand.logo else None
 
     def cited_sources(self, leaflet: Leaflet) -> list[Source]:
         """The sources a leaflet's entries cite, once each, in order of first citation."""

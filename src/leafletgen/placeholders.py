@@ -42,3 +42,8 @@ def fill(text: str, values: dict[str, str], missing: str | None = None) -> str:
         return values.get(match.group(1) or "", token if missing is None else missing)
 
     return _TOKEN.sub(replace, text)
+
+
+def in_order(text: str) -> list[str]:
+    """The placeholders of a text in the order they stand, repeats included."""
+    return [match.group(1) for match in _TOKEN.finditer(text) if match.group(1)]

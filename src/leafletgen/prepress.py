@@ -15,6 +15,7 @@ import pikepdf
 
 from .colour import convert
 from .impose import impose, office_sheets, print_sheets
+from .palette import swatches
 from .render import RenderedDocument
 
 REGISTRATION = "1 1 1 1 K"  # crop marks print on every plate
@@ -33,7 +34,7 @@ def finish(rendered: RenderedDocument) -> bytes:
 
     def finish_sheets(pdf: pikepdf.Pdf) -> None:
         if target:
-            convert(pdf, target)
+            convert(pdf, target, swatches(composed.palette, target))
         _stable_document_id(pdf, f"{kind}\0{composed.html}".encode())
         if kind != "print":
             _drop_ua_claim(pdf)

@@ -18,6 +18,7 @@ from urllib.parse import unquote, urlsplit
 
 from .compose import ComposedDocument
 from .files import RefusedFile, read_limited
+from .fit import roomy
 from .options import DEFAULT_TIME_LIMIT, Severity
 from .resources import print_profile
 from .tagging import declare_languages, furniture_as_artifacts
@@ -42,6 +43,7 @@ class RenderedDocument:
     resources: tuple[Path, ...] = ()  # the files WeasyPrint loaded (images, stylesheets)
     body_pt: float | None = None  # the body size it was set in (copyfit may shrink it)
     overflow_mm: float = 0.0  # how much text ran onto pages beyond the format's
+    page_fills: tuple[float, ...] = ()  # how far down each page's area its text reaches
 
     @property
     def overflows(self) -> bool:
@@ -111,14 +113,25 @@ class Renderer:
     def render(self, composed: ComposedDocument,
                seconds: float | None = DEFAULT_TIME_LIMIT) -> RenderedDocument:
         """Render one document, in smaller type step by step while it has more pages than
-        its format and copyfit allows another step; RenderTimeout after `seconds` (each)."""
+        its format and copyfit allows another step; or, when it fits with room to spare
+        (fit.roomy), in the largest type copyfit allows, or halfway there, if that fits.
+        RenderTimeout after `seconds` (each)."""
         started = time.perf_counter()
-        attempts = [(composed.designed_pt, composed.html)]
-        attempts += [(step.body_pt, step.html) for step in composed.fit_steps]
-        for body_pt, html in attempts:
-            rendered = self._render_html(composed, html, body_pt, seconds)
-            if not rendered.overflows:
-                break
+        rendered = self._render_html(composed, composed.html, composed.designed_pt, seconds)
+        if rendered.overflows:
+            for step in composed.fit_steps:
+                rendered = self._render_html(composed, step.html, step.body_pt, seconds)
+                if not rendered.overflows:
+                    break
+        elif composed.grow_steps and (rendered.page_count < composed.pages
+                                      or roomy(rendered.page_fills)):
+            # The largest size first, then halfway: two renders at most.
+            grow = composed.grow_steps
+            for step in dict.fromkeys((grow[-1], grow[(len(grow) - 1) // 2])):
+                larger = self._render_html(composed, step.html, step.body_pt, seconds)
+                if not larger.overflows:
+                    rendered = larger
+                    break
         return dataclasses.replace(rendered, seconds=time.perf_counter() - started)
 
     def forget(self) -> None:
@@ -158,7 +171,8 @@ class Renderer:
         log = [LogRecord("error", f"refused to fetch {url}: {why}") for url, why in fetcher.refused]
         rendered = RenderedDocument(
             composed, pdf, len(document.pages), (*log, *capture.records), 0.0,
-            tuple(fetcher.served), body_pt, overflow_mm(document, composed.pages))
+            tuple(fetcher.served), body_pt, overflow_mm(document, composed.pages),
+            page_fills(document))
         self._recent = {k: v for k, v in list(self._recent.items())[-3:]}
         self._recent[key] = rendered
         return rendered
@@ -175,27 +189,36 @@ def _print_css(bleed_mm: float) -> str:
 MM_PER_PX = 25.4 / 96
 
 
-def overflow_mm(document: Any, allowed: int) -> float:
-    """How much text, in mm of page height, ran onto the pages beyond the first `allowed`:
-    the depth down to the last line of each such page. Page furniture (margin boxes) and
-    fixed elements (the draft mark, the edge band) are on every page and do not count."""
+def _text_depth(page: Any) -> float:
+    """How far down a page's area its text reaches, in CSS px: the bottom of its last line
+    or picture. Page furniture (margin boxes) and fixed elements (the draft mark, the edge
+    band) are on every page and do not count."""
     from weasyprint.formatting_structure import boxes
 
-    def last_line_bottom(box: Any, bottom: float) -> float:
+    def last_bottom(box: Any, bottom: float) -> float:
         for child in getattr(box, "children", ()):
             if isinstance(child, boxes.MarginBox) or child.style["position"] == "fixed":
                 continue
-            if isinstance(child, boxes.LineBox):
+            if isinstance(child, (boxes.LineBox, boxes.ReplacedBox)):
                 bottom = max(bottom, child.position_y + child.height)
             else:
-                bottom = last_line_bottom(child, bottom)
+                bottom = last_bottom(child, bottom)
         return bottom
 
-    total = 0.0
-    for page in document.pages[allowed:]:
-        top = page._page_box.content_box_y()
-        total += (last_line_bottom(page._page_box, top) - top) * MM_PER_PX
-    return total
+    top = page._page_box.content_box_y()
+    return float(last_bottom(page._page_box, top) - top)
+
+
+def overflow_mm(document: Any, allowed: int) -> float:
+    """How much text, in mm of page height, ran onto the pages beyond the first `allowed`:
+    the depth down to the last line of each such page."""
+    return sum(_text_depth(page) for page in document.pages[allowed:]) * MM_PER_PX
+
+
+def page_fills(document: Any) -> tuple[float, ...]:
+    """Each page's fill: how far down its area the text reaches, from 0 to 1."""
+    return tuple(round(min(1.0, _text_depth(page) / page._page_box.height), 3)
+                 for page in document.pages)
 
 
 # Why a file a document asks for is refused, as the build reports it.

@@ -8,7 +8,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 def builtin_dir(name: str) -> Path:
-    """`templates`, `fonts` or `profiles`: inside the package when installed from a wheel,
+    """`templates`, `fonts`, `profiles` or `icons`: inside the package when installed from a wheel,
     at the top of the repository when running from a checkout (an editable install)."""
     for candidate in (PACKAGE_DIR / name, PACKAGE_DIR.parents[1] / name):
         if candidate.is_dir():
@@ -22,7 +22,8 @@ def starter_dir() -> Path:
 
 def builtin_folders() -> list[Path]:
     """leafletgen's own templates, fonts and colour profile: inputs of every build."""
-    return [builtin_dir("templates"), builtin_dir("fonts"), builtin_dir("profiles")]
+    return [builtin_dir("templates"), builtin_dir("fonts"), builtin_dir("profiles"),
+            builtin_dir("icons")]
 
 
 def print_profile() -> Path:

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from pydantic import AfterValidator, PlainValidator, StringConstraints, WithJsonSchema
 
 from .languages import unknown_subtag
+from .pictograms import icon_names
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 # The subset of BCP 47 a leaflet needs: language, optional script, optional region.
@@ -23,6 +24,10 @@ PHONE_PATTERN = r"^\+[1-9][0-9]{0,2}(?: ?[0-9]{1,4}){1,7}$"
 FORMAT_NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9-]*$"
 TEMPLATE_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9_.-]*\.html$"
 FINGERPRINT_PATTERN = r"^[0-9a-f]{12}$"
+HEX_COLOUR_PATTERN = r"^#[0-9a-fA-F]{6}$"
+# A file in the project's images/ folder, by a path without "..", spaces or odd characters.
+IMAGE_PATTERN = r"^images/(?:[A-Za-z0-9_][A-Za-z0-9_.-]*/)*[A-Za-z0-9_][A-Za-z0-9_-]*\.svg$"
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$"
 LANGUAGE_RE = re.compile(LANGUAGE_PATTERN)
 URL_SCHEMES = ("https", "http")
 
@@ -33,6 +38,9 @@ PATTERN_MESSAGES = {
     FORMAT_NAME_PATTERN: "format names are letters, digits and hyphens",
     TEMPLATE_PATTERN: "must be a file name ending in .html, found in the project's templates/ "
                       "folder or the built-in ones",
+    HEX_COLOUR_PATTERN: "a screen colour is written #rrggbb, such as #1773e6",
+    IMAGE_PATTERN: "must be an SVG file in the project's images/ folder, such as images/logo.svg",
+    EMAIL_PATTERN: "not an e-mail address such as press@example.org",
     FINGERPRINT_PATTERN: "must be the 12-character fingerprint `leafletgen status --entries` "
                          "shows for the source text",
 }
@@ -43,6 +51,18 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 TemplateName = Annotated[str, StringConstraints(pattern=TEMPLATE_PATTERN)]
 FormatName = Annotated[str, StringConstraints(pattern=FORMAT_NAME_PATTERN)]
 Fingerprint = Annotated[str, StringConstraints(pattern=FINGERPRINT_PATTERN)]
+HexColour = Annotated[str, StringConstraints(pattern=HEX_COLOUR_PATTERN)]
+ImagePath = Annotated[str, StringConstraints(pattern=IMAGE_PATTERN)]
+Email = Annotated[str, StringConstraints(pattern=EMAIL_PATTERN)]
+
+
+def _known_icon(name: str) -> str:
+    if name not in icon_names():
+        raise ValueError(f"no pictogram {name!r} (known: {', '.join(sorted(icon_names()))})")
+    return name
+
+
+IconName = Annotated[str, StringConstraints(pattern=ID_PATTERN), AfterValidator(_known_icon)]
 
 
 def _known_language(code: str) -> str:

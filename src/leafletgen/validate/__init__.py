@@ -47,7 +47,11 @@ def validate(loaded: LoadedProject) -> Project:
     template_dirs = _existing(root / TEMPLATE_DIR, builtin_dir("templates"))
     made = leaflets.leaflets(reader, settings, loaded, entries, statistics, template_dirs)
     for leaflet in made.values():
-        texts.translations_complete(reader, leaflet, languages, loaded.texts)
+        texts.translations_complete(
+            reader, leaflet, languages, loaded.texts,
+            texts.named_icons(leaflet, entries, languages.get(source_language or "")))
+        texts.phrases_given(reader, leaflet, entries, languages, loaded,
+                            settings.organisation)
     texts.placeholders_kept(reader, loaded.texts, languages, entries, source_language,
                             records.declared(loaded.statistics))
     reader.problems.raise_if_any()
@@ -63,6 +67,7 @@ def validate(loaded: LoadedProject) -> Project:
         font_dirs=_existing(root / FONT_DIR, builtin_dir("fonts")),
         statistics=statistics,
         statistics_max_age_days=settings.max_age_days,
+        brand=settings.brand,
     )
 
 

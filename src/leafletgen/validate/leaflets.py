@@ -6,8 +6,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..content import LeafletOptions, LeafletSpec, Organisation, PageFormatSpec, ProjectFile
-from ..filenames import ENTRIES_FILE, STATISTICS_FILE, TEXT_DIR
+from ..content import (
+    Brand,
+    LeafletOptions,
+    LeafletSpec,
+    Organisation,
+    PageFormatSpec,
+    ProjectFile,
+)
+from ..filenames import ENTRIES_FILE, IMAGE_DIR, STATISTICS_FILE, TEXT_DIR
+from ..files import RefusedFile, check_regular
 from ..load import KeyPath, LoadedProject, YamlFile
 from ..model import PAGE_FORMATS, Chart, Entry, Leaflet, PageFormat, Section, Statistic
 from .shape import Reader
@@ -23,6 +31,17 @@ class ProjectSettings:
         self.organisation: Organisation | None = organisation
         self.max_age_days: int = self.fields.get("statistics_max_age_days", 730)
         self.formats = self._formats(reader)
+        self.brand: Brand = self.fields.get("brand", Brand())
+        if self.brand.logo is not None:
+            self._check_image(reader, ("brand", "logo"), self.brand.logo)
+
+    def _check_image(self, reader: Reader, key_path: KeyPath, name: str) -> None:
+        """An image must be a regular file inside the project's images/ folder."""
+        root = self.file.path.parent
+        try:
+            check_regular(root / name, within=[root / IMAGE_DIR])
+        except RefusedFile as refused:
+            reader.error(self.file, key_path, f"{name}: {refused.reason}")
 
     @property
     def source_language(self) -> str | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..content import EntrySpec, SourceSpec, StatisticSpec
-from ..filenames import SOURCES_FILE
+from ..filenames import ENTRIES_FILE, SOURCES_FILE
 from ..load import YamlFile
 from ..model import Entry, Source, Statistic
 from ..qr import MAX_QR_MM, smallest_size_mm
@@ -58,5 +58,11 @@ def entries(reader: Reader, file: YamlFile, known_sources: set[str]) -> dict[str
             if source_id not in known_sources:
                 reader.error(file, (entry_id, "cites", index),
                              f"cites unknown source {source_id!r} (not in {SOURCES_FILE})")
+        reader.unique(file, (entry_id, "say"), spec.say)
         found[entry_id] = Entry(id=entry_id, **dict(spec))
+    for entry_id, entry in found.items():
+        for index, phrase in enumerate(entry.say):
+            if phrase not in found:
+                reader.error(file, (entry_id, "say", index),
+                             f"says unknown entry {phrase!r} (not in {ENTRIES_FILE})")
     return found

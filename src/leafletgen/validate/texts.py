@@ -5,12 +5,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..content import EntryTextSpec, LanguageFile, SourceEntryText, SourceLanguageFile
+from ..content import (
+    EntryTextSpec,
+    LanguageFile,
+    Organisation,
+    SourceEntryText,
+    SourceLanguageFile,
+)
 from ..filenames import ENTRIES_FILE, STATISTICS_FILE, TEXT_DIR
 from ..languages import default_font_stack, direction_of, script_of, unknown_subtag
-from ..load import YamlFile, dotted
+from ..load import LoadedProject, YamlFile, dotted
 from ..markup import markup_problems
 from ..model import Entry, EntryText, LanguageText, Leaflet
+from ..pictograms import icon_names
 from ..placeholders import SIMPLE_NAMES, placeholders
 from ..values import LANGUAGE_RE
 from .shape import Reader
@@ -44,7 +51,8 @@ def language(reader: Reader, code: str, file: YamlFile, source_language: str | N
         {dotted(key_path): line for key_path, line in file.lines.items()},
         script=script_of(code), font_stack=families, font_stack_line=stack_line,
         fallback=info.fallback,
-        figures=fields.get("figures", {}))
+        figures=fields.get("figures", {}),
+        icons=fields.get("icons", {}))
 
 
 def _named_by_code(reader: Reader, code: str, file: YamlFile) -> bool:
@@ -104,6 +112,10 @@ def placeholders_kept(reader: Reader, files: dict[str, YamlFile],
                     reader.error(file, path, message)
                 if text_of.is_source:
                     _known_placeholders(reader, file, path, found, entries[entry_id], statistics)
+                    if field == "question" and any(n.startswith("icon:") for n in found):
+                        reader.error(file, path, "a pictogram {icon:…} goes in the answer, at "
+                                     "the start of a step; an entry's own is `icon:` in "
+                                     f"{ENTRIES_FILE}")
                     continue
                 if source is None or entry_id not in source.entries:
                     continue
@@ -128,13 +140,38 @@ def _known_placeholders(reader: Reader, file: YamlFile, path: tuple[str, ...],
             if name.split(":", 1)[1] not in statistics:
                 reader.error(file, path, f"placeholder {{{name}}}: no such figure in "
                              f"{STATISTICS_FILE}")
+        elif name.startswith("icon:"):
+            if name.split(":", 1)[1] not in icon_names():
+                reader.error(file, path, f"placeholder {{{name}}}: no such pictogram (known: "
+                             f"{', '.join(sorted(icon_names()))})")
         elif not name.startswith("source:") and name not in SIMPLE_NAMES:
             reader.error(file, path, f"unknown placeholder {{{name}}} (known: {{hotline}}, "
-                         "{website}, {source:<cited source id>}, {stat:<figure id>})")
+                         "{website}, {source:<cited source id>}, {stat:<figure id>}, "
+                         "{icon:<pictogram>})")
+
+
+def named_icons(leaflet: Leaflet, entries: dict[str, Entry],
+                source: LanguageText | None) -> tuple[str, ...]:
+    """The pictograms a leaflet's content names: its entries' and phrases' `icon:`, and the
+    `{icon:…}` steps of its answers in the source text."""
+    names: dict[str, None] = {}
+    for entry_id in leaflet.entry_ids:
+        if entry_id not in entries:
+            continue  # reported where the leaflet names it
+        for shown in (entry_id, *entries[entry_id].say):
+            if shown in entries and (icon := entries[shown].icon) is not None:
+                names[icon] = None
+        text = source.entries.get(entry_id) if source else None
+        if text is not None:
+            found, _ = placeholders(text.answer)
+            names.update({name.split(":", 1)[1]: None for name in found
+                          if name.startswith("icon:")})
+    return tuple(names)
 
 
 def translations_complete(reader: Reader, leaflet: Leaflet,
-                          languages: dict[str, LanguageText], files: dict[str, YamlFile]) -> None:
+                          languages: dict[str, LanguageText], files: dict[str, YamlFile],
+                          icons: tuple[str, ...] = ()) -> None:
     """Every language a leaflet is built in must give all the text the leaflet prints."""
     companion = (leaflet.companion,) if leaflet.companion else ()
     for code in (*leaflet.languages, *companion):
@@ -156,9 +193,51 @@ def translations_complete(reader: Reader, leaflet: Leaflet,
                 if chart.id not in text.charts:
                     reader.error(file, ("leaflets", leaflet.id, "charts", chart.id),
                                  f"missing: the chart's title {because}")
+            source = next((t for t in languages.values() if t.is_source), None)
+            wanted = source.leaflets.get(leaflet.id) if source else None
+            if wanted is not None and len(text.key_messages) != len(wanted.key_messages):
+                reader.error(file, ("leaflets", leaflet.id, "key_messages"),
+                             f"{len(text.key_messages)} key messages where the source "
+                             f"language has {len(wanted.key_messages)} {because}")
         for figure_id in leaflet.figure_ids:
             if figure_id not in text_of.figures:
                 reader.error(file, ("figures", figure_id),
                              f"missing: the figure's label {because}")
+        # A pictogram without words in this language is read out in the source
+        # language's (compose.py): a missing one does not stop a new translation.
+        for icon in icons:
+            if icon not in text_of.icons and text_of.is_source:
+                reader.error(file, ("icons", icon),
+                             f"missing: words for the pictogram {icon!r} {because}")
         # A missing entry is not an error: it is printed from the fallback language and
         # makes the leaflet a draft (translation.py).
+
+
+def phrases_given(reader: Reader, leaflet: Leaflet, entries: dict[str, Entry],
+                  languages: dict[str, LanguageText], loaded: LoadedProject,
+                  organisation: Organisation | None) -> None:
+    """A phrase to say is printed in the officials' language too: that language must be
+    named, and must give the phrase itself (a fallback would show an officer the wrong
+    language)."""
+    said = [(entry_id, phrase) for entry_id in leaflet.entry_ids if entry_id in entries
+            for phrase in entries[entry_id].say]
+    if not said or organisation is None:
+        return
+    officials = organisation.officials_language
+    if officials is None:
+        reader.error(loaded.project, ("organisation", "officials_language"),
+                     f"missing: leaflet {leaflet.id!r} prints phrases to say ({said[0][0]} "
+                     "says " + said[0][1] + "), and they are printed in the officials' "
+                     "language too: name it, e.g. `officials_language: lt`")
+        return
+    text_of = languages.get(officials)
+    if text_of is None:
+        if officials not in loaded.texts:
+            reader.error(loaded.project, ("organisation", "officials_language"),
+                         f"no language file {TEXT_DIR}/{officials}.yaml")
+        return
+    for entry_id, phrase in said:
+        if phrase not in text_of.entries:
+            reader.error(loaded.texts[officials], ("entries", phrase),
+                         f"missing: the phrase {phrase!r}, which {entry_id!r} prints in "
+                         f"{officials} (leaflet {leaflet.id!r})")
