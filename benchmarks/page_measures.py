@@ -97,6 +97,21 @@ def lines(found: list[Char]) -> list[list[Char]]:
     return result
 
 
+def sizes_of(path: Path, page_index: int, word: str) -> list[float]:
+    """The size each occurrence of `word` on a page is set in (its first letter's)."""
+    pdf = pypdfium2.PdfDocument(path)
+    try:
+        found = chars(pdf[page_index])
+    finally:
+        pdf.close()
+    text = "".join(char.text for char in found)
+    sizes, start = [], text.find(word)
+    while start != -1:
+        sizes.append(found[start].size_pt)
+        start = text.find(word, start + 1)
+    return sizes
+
+
 def measure_page(page: pypdfium2.PdfPage) -> PageMeasures:
     found = [char for char in chars(page) if char.size_pt > 0]
     letters = [char for char in found if char.text.isalpha()]

@@ -70,3 +70,78 @@ def test_a_draft_says_so_on_every_page_in_its_language_and_the_source_language(
             assert text.replace(english, "").count(own.split(":")[0]) >= 1, code
     final = page_texts(bundled_build / "your-rights" / "your-rights.en.pdf")
     assert not any(english in text for text in final)
+
+
+def test_quotation_marks_are_the_languages(bundled_build: Path):
+    english = " ".join(page_texts(bundled_build / "village-handout" / "village-handout.en.pdf"))
+    lithuanian = " ".join(page_texts(bundled_build / "village-handout" /
+                                     "village-handout.lt.pdf"))
+    assert "call them \u201cillegals\u201d?" in english and '"' not in english
+    assert "vadinti \u201enelegalais\u201c?" in lithuanian
+
+
+@pytest.mark.parametrize("lang", ["ar", "fr", "ti"])
+def test_the_words_to_say_are_in_a_box_in_the_readers_words_and_large_in_lithuanian(
+        bundled_build: Path, lang: str):
+    phrase = read_yaml(BUNDLED / "text" / f"{lang}.yaml")["entries"]["say-asylum"]["question"]
+    lithuanian = read_yaml(BUNDLED / "text" / "lt.yaml")["entries"]["say-asylum"]["question"]
+    pdf = bundled_build / "your-rights" / f"your-rights.{lang}.pdf"
+    back = page_texts(pdf)[1]
+    assert lithuanian in back
+    if lang == "fr":  # right-to-left text layers hold the words, not their order
+        assert back.index(phrase) < back.index(lithuanian)
+    # Set large: the Lithuanian at least 1.5 times the body, read from its text objects.
+    sizes = page_measures.sizes_of(pdf, 1, lithuanian.split()[0])
+    body = page_measures.row({"path": ""}, page_measures.measure(pdf))["body_pt"]
+    assert sizes and min(sizes) >= 1.5 * body, (sizes, body)
+
+
+def test_the_pocket_card_pairs_each_phrase_with_its_lithuanian(bundled_build: Path):
+    lithuanian = read_yaml(BUNDLED / "text" / "lt.yaml")
+    english = read_yaml(BUNDLED / "text" / "en.yaml")
+    [card] = page_texts(bundled_build / "pocket-card" / "pocket-card.en.pdf")
+    # The officer's heading first, then each phrase followed by its Lithuanian, row by row.
+    assert card.index(lithuanian["leaflets"]["pocket-card"]["title"]) == 0 or \
+        card.startswith("DRAFT") or card.index(
+            lithuanian["leaflets"]["pocket-card"]["title"]) < card.index(
+            english["leaflets"]["pocket-card"]["title"])
+    positions = []
+    for phrase in ("say-asylum", "say-doctor", "say-call"):
+        positions += [card.index(english["entries"][phrase]["question"]),
+                      card.index(lithuanian["entries"][phrase]["question"])]
+    assert positions == sorted(positions)
+
+
+def test_each_pages_fill_is_recorded_and_roomy_leaflets_are_set_larger(bundled_build: Path):
+    manifest = json.loads((bundled_build / "manifest.json").read_text(encoding="utf-8"))
+    for record in manifest["outputs"]:
+        assert len(record["page_fills"]) == record["pages"] or record["kind"] != "screen"
+        assert all(0 <= fill <= 1 for fill in record["page_fills"])
+    by_path = {record["path"]: record for record in manifest["outputs"]}
+    # English needs fewer lines than French for the same rights: it was set larger to fill
+    # its two pages, and the measured body size says so too.
+    english = by_path["your-rights/your-rights.en.pdf"]
+    assert english["body_pt"] > english["designed_pt"]
+    measured = page_measures.row(english, page_measures.measure(
+        bundled_build / english["path"]))["body_pt"]
+    assert measured == english["body_pt"]
+
+
+def test_the_trifold_stripe_is_on_trimmed_edges_only(bundled_build: Path):
+    """On the print shop's two sides: the sheet's left and right edges carry the stripe,
+    the folds between panels do not."""
+    from conftest import render
+
+    path = bundled_build / "village-trifold" / "village-trifold.en.print.pdf"
+    scale, slug, bleed = 100 / 25.4, 10.0, 3.0
+
+    def blue(image, x_mm: float) -> bool:  # half way down the panel
+        red, _, blue = image.getpixel((int((slug + x_mm) * scale), int((slug + 105) * scale)))[:3]
+        return blue > red + 40
+
+    for side in (0, 1):
+        image = render(path, page=side, dpi=100)
+        widths = [97, 100, 100] if side == 0 else [100, 100, 97]
+        folds = [sum(widths[:i]) for i in (1, 2)]
+        assert blue(image, 1.0) and blue(image, sum(widths) - 1.0) and blue(image, -bleed + 0.5)
+        assert not any(blue(image, fold + dx) for fold in folds for dx in (-1.0, 1.0)), side

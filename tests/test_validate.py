@@ -131,3 +131,40 @@ def test_placeholders_must_be_known_well_formed_and_kept_by_translations(run, sm
         "write {name}, or {{ and }} for literal braces",
         "small/text/lt.yaml:25:5: entries.help.answer: placeholder {hotline} of the source text "
         "is missing: copy it into the translation unchanged"]
+
+
+# Phrases to say, key messages and the press contact.
+
+def test_a_phrase_to_say_needs_the_officials_language_and_its_words(run, small_project: Path):
+    edit(small_project / "entries.yaml", "help: {}", "help:\n  say: [legal, nothing]")
+    assert problems(run, small_project) == [
+        "small/entries.yaml:4:16: help.say[1]: says unknown entry 'nothing' (not in "
+        "entries.yaml)",
+        "small/project.yaml:1:1: organisation.officials_language: missing: leaflet 'card' "
+        "prints phrases to say (help says legal), and they are printed in the officials' "
+        "language too: name it, e.g. `officials_language: lt`"]
+    edit(small_project / "project.yaml", "  source_language: en\n",
+         "  source_language: en\n  officials_language: lt\n")
+    edit(small_project / "entries.yaml", "[legal, nothing]", "[legal]")
+    edit(small_project / "text" / "lt.yaml", "  legal:\n", "  legal-gone:\n")
+    found = problems(run, small_project)
+    assert ("small/text/lt.yaml:17:1: entries.legal: missing: the phrase 'legal', which "
+            "'help' prints in lt (leaflet 'card')") in found
+
+
+def test_a_translation_gives_as_many_key_messages_as_the_source(run, small_project: Path):
+    edit(small_project / "text" / "en.yaml", "    title: Test card\n",
+         "    title: Test card\n    key_messages: [One., Two.]\n")
+    edit(small_project / "text" / "lt.yaml", "    title:", "    key_messages: [Vienas.]\n"
+         "    title:")
+    assert any("leaflets.card.key_messages: 1 key messages where the source language has 2 "
+               "(leaflet 'card' is built in lt)" in line for line in problems(run, small_project))
+
+
+def test_a_press_contact_is_a_name_a_phone_and_maybe_an_email(run, small_project: Path):
+    edit(small_project / "project.yaml", "  source_language: en\n",
+         "  source_language: en\n  press_contact: {name: Ona, phone: \"+370 600 00000\", "
+         "email: not-an-address}\n")
+    assert problems(run, small_project) == [
+        "small/project.yaml:6:55: organisation.press_contact.email: not an e-mail address "
+        "such as press@example.org"]

@@ -18,7 +18,7 @@ STEP_PT = 0.25  # one step of the body size: small enough that a reader does not
 MAX_STEPS = 16
 # A document with a page filled less than this is set larger if its template allows
 # (fill: the depth of the text down a page's area).
-ROOMY_FILL = 0.75
+ROOMY_FILL = 0.85
 
 
 @dataclass(frozen=True)

@@ -114,7 +114,8 @@ class Renderer:
                seconds: float | None = DEFAULT_TIME_LIMIT) -> RenderedDocument:
         """Render one document, in smaller type step by step while it has more pages than
         its format and copyfit allows another step; or, when it fits with room to spare
-        (fit.roomy), in the largest type copyfit allows, or halfway there, if that fits.
+        (fit.roomy), in the largest type copyfit allows, or halfway there, or one step
+        up, whichever is the largest that fits.
         RenderTimeout after `seconds` (each)."""
         started = time.perf_counter()
         rendered = self._render_html(composed, composed.html, composed.designed_pt, seconds)
@@ -125,9 +126,9 @@ class Renderer:
                     break
         elif composed.grow_steps and (rendered.page_count < composed.pages
                                       or roomy(rendered.page_fills)):
-            # The largest size first, then halfway: two renders at most.
+            # The largest size first, then halfway, then one step: three renders at most.
             grow = composed.grow_steps
-            for step in dict.fromkeys((grow[-1], grow[(len(grow) - 1) // 2])):
+            for step in dict.fromkeys((grow[-1], grow[(len(grow) - 1) // 2], grow[0])):
                 larger = self._render_html(composed, step.html, step.body_pt, seconds)
                 if not larger.overflows:
                     rendered = larger
