@@ -3,6 +3,8 @@ for the office printer, its QR codes still decoding."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pikepdf
 
 from conftest import HOTLINE_TEL, colour_operators, decode_qr, render
@@ -35,3 +37,35 @@ def test_grey_sheets_are_grey_and_their_qr_codes_decode_at_300_dpi(bundled_build
         assert not colour_operators(pdf) & {"rg", "RG", "k", "K"}
     for name in ("pocket-card/pocket-card.ar.office-grey.pdf",):
         assert decode_qr(bundled_build / name).count((1, HOTLINE_TEL)) == 4  # four A6 a sheet
+
+
+def test_a_print_draft_names_itself_in_the_slug_outside_the_trim(bundled_build: Path):
+    import pypdfium2
+
+    from conftest import boxes
+
+    def slug_words(name: str) -> tuple[str, list[float], list[float]]:
+        path = bundled_build / "village-handout" / name
+        with pikepdf.open(path) as pdf:
+            trim = boxes(pdf.pages[0])["/TrimBox"]
+        document = pypdfium2.PdfDocument(path)
+        try:
+            textpage = document[0].get_textpage()
+            words, tops = [], []
+            for index in range(textpage.count_chars()):
+                left, bottom, right, top = textpage.get_charbox(index)
+                if bottom > trim[3]:  # above the trim (boxes are in points)
+                    words.append(textpage.get_text_range(index, 1))
+                    tops.append(top)
+        finally:
+            document.close()
+        return "".join(words), trim, tops
+
+    text, trim, tops = slug_words("village-handout.lt.print.pdf")
+    assert " ".join(text.split()).startswith(
+        "DRAFT · village-handout.lt.print.pdf · lt · JUODRAŠTIS: vertimas nepatikrintas"), text
+    assert "DRAFT: translation not yet reviewed" in text
+    # Above the trim and its bleed, inside the sheet.
+    assert min(tops) > trim[3] + 3 * 72 / 25.4
+    final, _, _ = slug_words("village-handout.en.print.pdf")
+    assert final == ""

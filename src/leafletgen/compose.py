@@ -69,6 +69,7 @@ class ComposedDocument:
     grow_steps: tuple[FitStep, ...] = ()  # and in larger type, step by step
     # The brand's colours, which prepress converts as the brand declares them.
     palette: Palette = field(default_factory=Palette)
+    slug_html: str = ""  # a print-shop draft's line in the slug, outside the trim
 
     @property
     def is_draft(self) -> bool:
@@ -215,6 +216,10 @@ def compose(
     try:
         template = environment.get_template(leaflet.template)
         html = template.render(context)
+        slug_html = environment.get_template("print-slug.html").render(
+            context, width_mm=_sheet_width_mm(leaflet.format) - 20,
+            file_name=output_name(leaflet.id, language_code, kind).split("/")[-1],
+        ) if kind == "print" and reasons else ""
         fit_steps: list[FitStep] = []
         grow_steps: list[FitStep] = []
         if leaflet.copyfit:
@@ -265,7 +270,15 @@ def compose(
         fit_steps=tuple(fit_steps),
         grow_steps=tuple(grow_steps),
         palette=project.brand.colours,
+        slug_html=slug_html,
     )
+
+
+def _sheet_width_mm(page_format: PageFormat) -> float:
+    """How wide the print shop's sheet is trimmed: a tri-fold's three panels side by side."""
+    if page_format.fold == "roll":
+        return sum(page_format.page_width_mm(page) for page in (1, 2, 3))
+    return page_format.width_mm
 
 
 def _logo_uri(project: Project) -> str | None:

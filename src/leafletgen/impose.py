@@ -145,15 +145,21 @@ def _repeated(page_format: PageFormat, page: int) -> Sheet:
 
 
 def impose(pdf_bytes: bytes, sheets: list[Sheet], *, marks: str, mark_colour: str,
-           finish: Callable[[pikepdf.Pdf], None] = lambda pdf: None) -> bytes:
+           finish: Callable[[pikepdf.Pdf], None] = lambda pdf: None,
+           slug_pdf: bytes = b"") -> bytes:
     """A new PDF of `sheets`, each slot showing its page of `pdf_bytes`. `marks` is "crop"
     (print shop: the sheet gets a slug with crop and fold marks, TrimBox and BleedBox) or
     "cut" (office: cut and fold marks near the edges of an A4 page). `mark_colour` is the
     content-stream colour operator the marks are drawn in (registration black, or grey).
-    `finish` gets the sheets before they are saved (to convert their colours)."""
+    `slug_pdf`'s page (a line naming a draft) goes in the slug above the trim, between the
+    crop marks. `finish` gets the sheets before they are saved (to convert their colours)."""
     source = pikepdf.open(io.BytesIO(pdf_bytes))
     sheet_pdf = pikepdf.new()
     _carry_document_data(source, sheet_pdf)
+    slug_form = None
+    if slug_pdf and marks == "crop":
+        with pikepdf.open(io.BytesIO(slug_pdf)) as slug_source:
+            slug_form = sheet_pdf.copy_foreign(slug_source.pages[0].as_form_xobject())
     forms: dict[int, tuple[pikepdf.Object, tuple[float, float]]] = {}
     for sheet in sheets:
         slug = SLUG_MM if marks == "crop" else 0.0
@@ -171,6 +177,11 @@ def impose(pdf_bytes: bytes, sheets: list[Sheet], *, marks: str, mark_colour: st
             content.append(_place(slot, trim_origin, name, slug))
         content.append(_crop_marks(sheet, slug, bleed) if marks == "crop"
                        else _office_marks(sheet))
+        if slug_form is not None:
+            # Above the trim, past the bleed, and 10 mm in from the corners' crop marks.
+            xobjects["/Slug"] = slug_form
+            x, y = (slug + 10) * PT_PER_MM, (slug + sheet.height_mm + bleed + 1.5) * PT_PER_MM
+            content.append(f"q 1 0 0 1 {_n(x)} {_n(y)} cm /Slug Do Q")
         page.obj.Resources = pikepdf.Dictionary(XObject=xobjects)
         page.obj.Contents = sheet_pdf.make_stream(
             zlib.compress((f"{mark_colour}\n" + "\n".join(content)).encode()),

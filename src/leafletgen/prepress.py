@@ -42,7 +42,7 @@ def finish(rendered: RenderedDocument) -> bytes:
     if kind == "print":
         sheets = print_sheets(page_format, rendered.page_count, composed.rtl, composed.bleed_mm)
         return impose(rendered.pdf, sheets, marks="crop", mark_colour=REGISTRATION,
-                      finish=finish_sheets)
+                      finish=finish_sheets, slug_pdf=rendered.slug_pdf)
     sheets = office_sheets(page_format, rendered.page_count, composed.rtl)
     return impose(rendered.pdf, sheets, marks="cut", mark_colour=OFFICE_MARKS,
                   finish=finish_sheets)

@@ -44,6 +44,7 @@ class RenderedDocument:
     body_pt: float | None = None  # the body size it was set in (copyfit may shrink it)
     overflow_mm: float = 0.0  # how much text ran onto pages beyond the format's
     page_fills: tuple[float, ...] = ()  # how far down each page's area its text reaches
+    slug_pdf: bytes = b""  # a print-shop draft's slug line (compose.ComposedDocument.slug_html)
 
     @property
     def overflows(self) -> bool:
@@ -167,13 +168,16 @@ class Renderer:
                                          pdf_variant=variant)
                 if variant == "pdf/ua-1":
                     pdf = furniture_as_artifacts(pdf)
+                slug_pdf = self._weasyprint.HTML(
+                    string=composed.slug_html, base_url=composed.base_url, url_fetcher=fetcher,
+                ).write_pdf(font_config=self._font_config) if composed.slug_html else b""
         finally:
             logger.removeHandler(capture)
         log = [LogRecord("error", f"refused to fetch {url}: {why}") for url, why in fetcher.refused]
         rendered = RenderedDocument(
             composed, pdf, len(document.pages), (*log, *capture.records), 0.0,
             tuple(fetcher.served), body_pt, overflow_mm(document, composed.pages),
-            page_fills(document))
+            page_fills(document), slug_pdf)
         self._recent = {k: v for k, v in list(self._recent.items())[-3:]}
         self._recent[key] = rendered
         return rendered
