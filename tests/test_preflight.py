@@ -44,7 +44,8 @@ def test_an_image_below_200_dpi_is_caught_by_preflight(small_project: Path, tmp_
               f'<h1>{{{{ title }}}}</h1><img alt="grey" style="width: 30mm" '
               f'src="{(small_project / "grey.png").as_uri()}">')
     assert build_errors(small_project, tmp_path) == [
-        "card/card.en.pdf: preflight: an image prints at 34 dpi (at least 200)"]
+        "card/card.en.pdf: preflight: an image prints at 34 dpi (at least 200): give a larger "
+        "picture, or print it smaller"]
 
 
 def test_print_and_grey_rules_fire_on_a_file_that_breaks_them(small_project: Path,

@@ -53,7 +53,7 @@ def test_a_print_draft_names_itself_in_the_slug_outside_the_trim(bundled_build: 
             textpage = document[0].get_textpage()
             words, tops = [], []
             for index in range(textpage.count_chars()):
-                left, bottom, right, top = textpage.get_charbox(index)
+                _, bottom, _, top = textpage.get_charbox(index)
                 if bottom > trim[3]:  # above the trim (boxes are in points)
                     words.append(textpage.get_text_range(index, 1))
                     tops.append(top)

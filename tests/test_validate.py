@@ -32,8 +32,8 @@ def test_unknown_key(run, small_project: Path):
     edit(small_project / "project.yaml", "    pages: 1\n", "    pages: 1\n    colour: red\n")
     assert problems(run, small_project) == [
         "small/project.yaml:12:5: leaflets.card.colour: unknown key (allowed here: bleed_mm, "
-        "charts, companion, copyfit, figures, format, languages, outputs, pages, published, qr, "
-        "sections, template)"]
+        "charts, companion, copyfit, cover_image, figures, format, languages, outputs, pages, "
+        "published, qr, sections, template)"]
 
 
 def test_missing_section_heading(run, small_project: Path):

@@ -15,6 +15,8 @@ from typing import Any
 
 import pikepdf
 
+from .resources import print_profile
+
 Swatches = dict[tuple[int, int, int], list[float]]
 DEVICE_SPACES = {"/DeviceRGB": "rgb", "/DeviceGray": "gray", "/DeviceCMYK": "cmyk"}
 
@@ -71,6 +73,9 @@ def _convert_stream(pdf: pikepdf.Pdf, holder: pikepdf.Object, resources: Any, ta
     for xobject in (resources.get("/XObject") or {}).values():
         if xobject.get("/Subtype") == "/Form":
             _convert_stream(pdf, xobject, xobject.get("/Resources"), target, done, swatches)
+        elif xobject.get("/Subtype") == "/Image" and xobject.objgen not in done:
+            done.add(xobject.objgen)
+            _convert_image(xobject, target)
     for pattern in (resources.get("/Pattern") or {}).values():
         if pattern.get("/PatternType") == 1:  # tiling: a content stream of its own
             _convert_stream(pdf, pattern, pattern.get("/Resources"), target, done, swatches)
@@ -134,6 +139,35 @@ def _colour_values(space: str, target: str, values: list[float],
     if space == "gray":
         return [0.0, 0.0, 0.0, round(1 - values[0], 4)]
     return [round(v, 4) for v in rgb_to_cmyk(*values)]
+
+
+def _convert_image(image: Any, target: str) -> None:
+    """A picture in the target's space: to CMYK through the print profile (the output
+    intent's, so the shop's RIP sees the values it was characterised for), or to grey by
+    luminance. A mask (a stencil, or a picture's transparency) is left as it is."""
+    from PIL import Image, ImageCms
+
+    space = space_kind(image.get("/ColorSpace"))
+    if image.get("/ImageMask", False) or space == ("cmyk" if target == "cmyk" else "gray"):
+        return
+    try:
+        picture = pikepdf.PdfImage(image).as_pil_image()
+    except Exception:  # a space or filter Pillow cannot read: preflight reports it
+        return
+    rgb: Image.Image = picture.convert("RGB")
+    if target == "cmyk":
+        converted = ImageCms.profileToProfile(
+            rgb, ImageCms.createProfile("sRGB"), ImageCms.getOpenProfile(str(print_profile())),
+            outputMode="CMYK")
+        assert converted is not None
+    else:
+        converted = rgb.convert("L")
+    image.write(zlib.compress(converted.tobytes()), filter=pikepdf.Name.FlateDecode)
+    image.ColorSpace = pikepdf.Name("/DeviceCMYK" if target == "cmyk" else "/DeviceGray")
+    image.BitsPerComponent = 8
+    for key in ("/DecodeParms", "/Decode"):
+        if key in image:
+            del image[key]
 
 
 def _named_spaces(resources: Any) -> dict[str, str]:

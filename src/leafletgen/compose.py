@@ -28,6 +28,7 @@ from .model import LanguageText, Leaflet, PageFormat, Project
 from .options import OutputKind
 from .palette import css_colours
 from .pictograms import Pictogram, icon_names, pictogram
+from .pictures import data_uri, picture_id, read_picture
 from .placeholders import fill, in_order
 from .qr import QrCode, make_qr
 from .templating import template_environment, template_problem
@@ -177,6 +178,7 @@ def compose(
         # The brand: every colour a template paints, by role, and the logo's address.
         "colours": colours,
         "logo": _logo_uri(project),
+        "cover_image": _picture(project, language, leaflet.cover_image),
         "hotline": hotline,
         "hotline_qr": hotline_qr,
         "language": language,
@@ -281,6 +283,19 @@ def _sheet_width_mm(page_format: PageFormat) -> float:
     return page_format.width_mm
 
 
+def _picture(project: Project, language: LanguageText, name: str | None,
+             ) -> dict[str, str] | None:
+    """A picture of the project's for a template: its data URI and its words in the
+    language (else the source language's; validation made sure those exist)."""
+    if name is None:
+        return None
+    data, media_type, _ = read_picture(project.root / name, project.root / IMAGE_DIR)
+    stem = picture_id(name)
+    source = project.languages[project.organisation.source_language]
+    return {"src": data_uri(data, media_type),
+            "alt": language.images.get(stem) or source.images.get(stem, "")}
+
+
 def _logo_uri(project: Project) -> str | None:
     """The brand's logo as a data URI: the document is then the same wherever the project
     lies (so a copied build stays up to date), and a changed logo changes it. Whatever the
@@ -340,6 +355,7 @@ def _language_view(project: Project, leaflet: Leaflet, language: LanguageText,
                     printed.language.direction,
                     tuple(source_numbers[s] for s in entry.cites), steps),
                 "icon": icon(entry.icon) if entry.icon else None,
+                "image": _picture(project, language, entry.image),
                 # Phrases to say: each in this language and in the officials' (validated).
                 "say": [_phrase(project, language, officials_text, phrase, values)
                         for phrase in entry.say],

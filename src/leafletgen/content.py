@@ -25,6 +25,7 @@ from .values import (
     ImagePath,
     LanguageCode,
     Phone,
+    PictureFile,
     TemplateName,
     Text,
     WebAddress,
@@ -180,6 +181,9 @@ class LeafletOptions(Content):
     charts: tuple[Chart, ...] = Field((), strict=False)
     published: datetime.date | None = None
     """The date printed on a report."""
+    cover_image: PictureFile | None = Field(None, examples=["images/forest.jpg"])
+    """A photograph on the first page, under the title (never of people seeking asylum);
+    its words are in each language file under `images:`."""
     outputs: tuple[OutputKind, ...] = Field(("screen",), min_length=1, strict=False)
     """What a build makes: screen (tagged PDF/UA), print (PDF/X-4 with bleed and crop
     marks), office and office-grey (A4 sheets for an office printer)."""
@@ -226,6 +230,9 @@ class EntrySpec(Content):
     """The sources it rests on (ids from sources.yaml), listed under the answer."""
     icon: IconName | None = Field(None, examples=["phone"])
     """A pictogram for it: on a pocket card, beside each phrase."""
+    image: PictureFile | None = Field(None, examples=["images/water.jpg"])
+    """A photograph or drawing printed beside the answer; its words are in each language
+    file under `images:`, by the file's name without its extension."""
     say: tuple[Id, ...] = Field((), strict=False, examples=[["say-asylum"]])
     """Phrases to say aloud (ids of entries whose question is the phrase), printed after
     the answer in a box: in the reader's language and in the officials' language."""
@@ -336,6 +343,9 @@ class LanguageWords(Content):
     """Figure id -> its label."""
     icons: dict[IconName, Text] = Field(default_factory=dict, examples=[{"phone": "Telephone"}])
     """Pictogram -> words for what it shows, read out where the picture cannot be seen."""
+    images: dict[Id, Text] = Field(default_factory=dict,
+                                   examples=[{"forest": "A path through a pine forest"}])
+    """Picture (its file name without the extension) -> words for what it shows."""
 
 
 class SourceLanguageFile(LanguageWords):

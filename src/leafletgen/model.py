@@ -127,6 +127,7 @@ class LanguageText:
     fallback: str | None = None  # printed where this language's entry is missing or outdated
     figures: dict[str, str] = field(default_factory=dict)  # statistic id -> label
     icons: dict[str, str] = field(default_factory=dict)  # pictogram -> its words
+    images: dict[str, str] = field(default_factory=dict)  # picture's name -> its words
 
     @property
     def rtl(self) -> bool:

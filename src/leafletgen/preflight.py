@@ -21,6 +21,7 @@ from .options import OutputKind
 
 MIN_TYPE_PT = 5.0  # anything smaller is unreadable on paper: an error, not a report
 MIN_IMAGE_DPI = 200
+GOOD_IMAGE_DPI = 300  # below it a photograph prints soft: a warning
 
 
 @dataclass
@@ -55,6 +56,15 @@ def preflight(pdf_bytes: bytes, kind: OutputKind, qr_modules_mm: list[float]) ->
     return report.model_copy(update={"problems": tuple(preflight_problems(report, kind))})
 
 
+def preflight_warnings(report: PreflightReport) -> list[str]:
+    """What prints, but not as well as it should."""
+    lowest = report.lowest_image_dpi
+    if lowest is not None and MIN_IMAGE_DPI <= lowest < GOOD_IMAGE_DPI:
+        return [f"an image prints at {lowest} dpi: it will look soft (300 dpi or more is "
+                "sharp); give a larger picture"]
+    return []
+
+
 def preflight_problems(report: PreflightReport, kind: OutputKind) -> list[str]:
     """What in a report would spoil the output: a print shop would reject it, or a reader
     could not read it."""
@@ -66,21 +76,21 @@ def preflight_problems(report: PreflightReport, kind: OutputKind) -> list[str]:
                         f"{MIN_TYPE_PT:g} pt)")
     if report.lowest_image_dpi is not None and report.lowest_image_dpi < MIN_IMAGE_DPI:
         problems.append(f"an image prints at {report.lowest_image_dpi} dpi (at least "
-                        f"{MIN_IMAGE_DPI})")
+                        f"{MIN_IMAGE_DPI}): give a larger picture, or print it smaller")
     if report.pdf_variant == "PDF/UA-1" and not report.tagged:
         problems.append("claims PDF/UA but has no structure tree")
     if kind == "print":
         intent = report.output_intent
         if not intent or intent.subtype != "GTS_PDFX" or intent.components != 4:
             problems.append("no PDF/X output intent with a CMYK profile")
-        if set(report.colour_spaces) - {"cmyk"}:
+        if set(report.colour_spaces) - {"cmyk", "image cmyk"}:
             problems.append("colours outside CMYK: "
-                            + ", ".join(sorted(set(report.colour_spaces) - {"cmyk"})))
+                            + ", ".join(sorted(set(report.colour_spaces) - {"cmyk", "image cmyk"})))
         if report.trim_mm is None or not report.bleed_mm:
             problems.append("no TrimBox and BleedBox")
-    if kind == "office-grey" and set(report.colour_spaces) - {"gray"}:
+    if kind == "office-grey" and set(report.colour_spaces) - {"gray", "image gray"}:
         problems.append("colours outside grey: "
-                        + ", ".join(sorted(set(report.colour_spaces) - {"gray"})))
+                        + ", ".join(sorted(set(report.colour_spaces) - {"gray", "image gray"})))
     return problems
 
 

@@ -27,6 +27,8 @@ FINGERPRINT_PATTERN = r"^[0-9a-f]{12}$"
 HEX_COLOUR_PATTERN = r"^#[0-9a-fA-F]{6}$"
 # A file in the project's images/ folder, by a path without "..", spaces or odd characters.
 IMAGE_PATTERN = r"^images/(?:[A-Za-z0-9_][A-Za-z0-9_.-]*/)*[A-Za-z0-9_][A-Za-z0-9_-]*\.svg$"
+# Named like an id (language files give its words under that name): images/forest.jpg.
+PICTURE_PATTERN = r"^images/(?:[a-z0-9]+(?:-[a-z0-9]+)*/)*[a-z0-9]+(?:-[a-z0-9]+)*\.(?:png|jpe?g)$"
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$"
 LANGUAGE_RE = re.compile(LANGUAGE_PATTERN)
 URL_SCHEMES = ("https", "http")
@@ -40,6 +42,8 @@ PATTERN_MESSAGES = {
                       "folder or the built-in ones",
     HEX_COLOUR_PATTERN: "a screen colour is written #rrggbb, such as #1773e6",
     IMAGE_PATTERN: "must be an SVG file in the project's images/ folder, such as images/logo.svg",
+    PICTURE_PATTERN: "must be a .png or .jpg file in the project's images/ folder, named in "
+                     "lower-case letters, digits and hyphens, such as images/forest.jpg",
     EMAIL_PATTERN: "not an e-mail address such as press@example.org",
     FINGERPRINT_PATTERN: "must be the 12-character fingerprint `leafletgen status --entries` "
                          "shows for the source text",
@@ -54,6 +58,7 @@ Fingerprint = Annotated[str, StringConstraints(pattern=FINGERPRINT_PATTERN)]
 HexColour = Annotated[str, StringConstraints(pattern=HEX_COLOUR_PATTERN)]
 ImagePath = Annotated[str, StringConstraints(pattern=IMAGE_PATTERN)]
 Email = Annotated[str, StringConstraints(pattern=EMAIL_PATTERN)]
+PictureFile = Annotated[str, StringConstraints(pattern=PICTURE_PATTERN)]
 
 
 def _known_icon(name: str) -> str:

@@ -24,7 +24,7 @@ from .fonts import FontSet
 from .manifest import HotlineOnPaper, PreflightReport
 from .options import Severity
 from .paper import MIN_CONTRAST, Box, PaperReader
-from .preflight import preflight
+from .preflight import preflight, preflight_warnings
 from .qr import MIN_MODULE_MM, QUIET_ZONE_MODULES, QrCode
 from .render import RenderedDocument
 
@@ -118,6 +118,8 @@ def verify(rendered: RenderedDocument, fonts: FontSet, reader: PaperReader,
     report = preflight(printed if printed is not None else rendered.pdf, composed.kind,
                        [qr.module_mm for qr in measured if qr.module_mm is not None])
     findings += [Finding("error", f"preflight: {problem}") for problem in report.problems]
+    findings += [Finding("warning", f"preflight: {warning}")
+                 for warning in preflight_warnings(report)]
     return Verification(tuple(findings), tuple(measured), tuple(sorted(used_fonts)), report,
                         tuple(on_paper))
 

@@ -52,6 +52,8 @@ def validate(loaded: LoadedProject) -> Project:
             texts.named_icons(leaflet, entries, languages.get(source_language or "")))
         texts.phrases_given(reader, leaflet, entries, languages, loaded,
                             settings.organisation)
+        texts.pictures_described(reader, leaflet, entries,
+                                 languages.get(source_language or ""), loaded.texts)
     texts.placeholders_kept(reader, loaded.texts, languages, entries, source_language,
                             records.declared(loaded.statistics))
     reader.problems.raise_if_any()

@@ -18,6 +18,7 @@ from ..filenames import ENTRIES_FILE, IMAGE_DIR, STATISTICS_FILE, TEXT_DIR
 from ..files import RefusedFile, check_regular
 from ..load import KeyPath, LoadedProject, YamlFile
 from ..model import PAGE_FORMATS, Chart, Entry, Leaflet, PageFormat, Section, Statistic
+from . import records
 from .shape import Reader
 
 
@@ -105,6 +106,8 @@ def leaflets(reader: Reader, settings: ProjectSettings, loaded: LoadedProject,
         _figures(reader, file, (*path, "figures"), spec.figures, statistics)
         _charts(reader, file, (*path, "charts"), spec.charts, statistics)
         reader.unique(file, (*path, "outputs"), spec.outputs)
+        if spec.cover_image is not None:
+            records.picture_readable(reader, file, (*path, "cover_image"), spec.cover_image)
         if not any((folder / spec.template).is_file() for folder in template_dirs):
             reader.error(file, (*path, "template"), f"no template {spec.template!r} in "
                          + " or ".join(str(folder) for folder in template_dirs))

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from ..content import EntrySpec, SourceSpec, StatisticSpec
-from ..filenames import ENTRIES_FILE, SOURCES_FILE
+from ..filenames import ENTRIES_FILE, IMAGE_DIR, SOURCES_FILE
 from ..load import YamlFile
 from ..model import Entry, Source, Statistic
+from ..pictures import PictureError, read_picture
 from ..qr import MAX_QR_MM, smallest_size_mm
 from .shape import Reader
 
@@ -53,6 +54,8 @@ def statistics(reader: Reader, file: YamlFile | None,
 def entries(reader: Reader, file: YamlFile, known_sources: set[str]) -> dict[str, Entry]:
     found = {}
     for entry_id, spec in reader.read_mapping(file, EntrySpec, file.data).items():
+        if spec.image is not None:
+            picture_readable(reader, file, (entry_id, "image"), spec.image)
         reader.unique(file, (entry_id, "cites"), spec.cites)
         for index, source_id in enumerate(spec.cites):
             if source_id not in known_sources:
@@ -66,3 +69,13 @@ def entries(reader: Reader, file: YamlFile, known_sources: set[str]) -> dict[str
                 reader.error(file, (entry_id, "say", index),
                              f"says unknown entry {phrase!r} (not in {ENTRIES_FILE})")
     return found
+
+
+def picture_readable(reader: Reader, file: YamlFile, key_path: tuple[str | int, ...],
+                     name: str) -> None:
+    """A picture must be a PNG or JPEG inside the project's images/ folder."""
+    root = file.path.parent
+    try:
+        read_picture(root / name, root / IMAGE_DIR)
+    except PictureError as error:
+        reader.error(file, key_path, f"{name}: {error}")

@@ -18,6 +18,7 @@ from ..load import LoadedProject, YamlFile, dotted
 from ..markup import markup_problems
 from ..model import Entry, EntryText, LanguageText, Leaflet
 from ..pictograms import icon_names
+from ..pictures import picture_id
 from ..placeholders import SIMPLE_NAMES, placeholders
 from ..values import LANGUAGE_RE
 from .shape import Reader
@@ -52,7 +53,8 @@ def language(reader: Reader, code: str, file: YamlFile, source_language: str | N
         script=script_of(code), font_stack=families, font_stack_line=stack_line,
         fallback=info.fallback,
         figures=fields.get("figures", {}),
-        icons=fields.get("icons", {}))
+        icons=fields.get("icons", {}),
+        images=fields.get("images", {}))
 
 
 def _named_by_code(reader: Reader, code: str, file: YamlFile) -> bool:
@@ -167,6 +169,21 @@ def named_icons(leaflet: Leaflet, entries: dict[str, Entry],
             names.update({name.split(":", 1)[1]: None for name in found
                           if name.startswith("icon:")})
     return tuple(names)
+
+
+def pictures_described(reader: Reader, leaflet: Leaflet, entries: dict[str, Entry],
+                       source: LanguageText | None, files: dict[str, YamlFile]) -> None:
+    """Every picture a leaflet prints has words in the source language (a translation
+    without them is read out in the source language's)."""
+    if source is None:
+        return
+    named = [leaflet.cover_image] + [entries[e].image for e in leaflet.entry_ids if e in entries]
+    for picture in dict.fromkeys(p for p in named if p is not None):
+        stem = picture_id(picture)
+        if stem not in source.images:
+            reader.error(files[source.code], ("images", stem),
+                         f"missing: words for the picture {picture} (leaflet {leaflet.id!r} "
+                         "prints it)")
 
 
 def translations_complete(reader: Reader, leaflet: Leaflet,
