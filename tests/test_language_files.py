@@ -38,6 +38,11 @@ def test_a_new_language_builds_at_once_as_a_draft(run, project: Path):
     data = read_yaml(project / "text" / "de.yaml")
     assert data["language"] == {"name": "Deutsch"} and data["status"] == "unreviewed"
     assert data["entries"] is None  # every entry is still to translate
+    # The pictograms' words and the report's key messages come to translate in place too.
+    english = read_yaml(BUNDLED / "text" / "en.yaml")
+    assert data["icons"] == english["icons"]
+    assert data["leaflets"]["press-report"]["key_messages"] == \
+        english["leaflets"]["press-report"]["key_messages"]
     assert _status(run, project, "your-rights", "de")["entries"]["missing"] == 3
     code, _, stderr = run("build", "-p", project, "-o", "out", "--lang", "de",
                           "--leaflet", "your-rights", "-v")

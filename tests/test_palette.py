@@ -85,3 +85,30 @@ def test_a_broken_brand_is_named(run, small_project: Path, brand: str, message: 
     code, _, stderr = run("check", "-p", small_project)
     assert code == 1
     assert message in stderr, stderr
+
+
+def test_the_brands_heading_face_sets_the_headings_and_a_missing_one_is_named(
+        run, small_project: Path, tmp_path: Path):
+    from fontTools.ttLib import TTFont
+
+    from conftest import REPO
+
+    font = TTFont(REPO / "fonts" / "NotoSans-Bold.ttf")
+    for record in font["name"].names:
+        if record.nameID in (1, 4, 16):
+            record.string = "Brand Sans"
+        elif record.nameID == 6:
+            record.string = "BrandSans-Bold"
+    (small_project / "fonts").mkdir()
+    font.save(small_project / "fonts" / "BrandSans-Bold.ttf")
+    edit(small_project / "project.yaml", "leaflets:\n",
+         "brand:\n  faces:\n    heading: [Brand Sans]\n\nleaflets:\n")
+    build(BuildOptions(small_project, tmp_path / "out", languages=("en",)))
+    with pikepdf.open(tmp_path / "out" / "card" / "card.en.pdf") as pdf:
+        names = {str(font.BaseFont).split("+")[-1]
+                 for page in pdf.pages for font in page.Resources.Font.values()}
+    assert "Brand-Sans-Bold" in names and "Noto-Sans" in names  # headings, and the text
+    edit(small_project / "project.yaml", "heading: [Brand Sans]", "heading: [Brand Serif]")
+    code, _, stderr = run("check", "-p", small_project)
+    assert code == 1
+    assert "brand.faces.heading: font family 'Brand Serif' is not in the project's" in stderr

@@ -118,13 +118,24 @@ class Palette(Content):
     """The draft mark across unreviewed pages (printed see-through)."""
 
 
+class Faces(Content):
+    """The brand's typefaces, first choice first, from the project's or leafletgen's fonts/
+    folders. A face that lacks a script's letters leaves them to the language's own fonts."""
+
+    heading: tuple[Text, ...] = Field((), strict=False, examples=[["Noto Serif"]])
+    """For titles, headings and questions."""
+    body: tuple[Text, ...] = Field((), strict=False, examples=[["Noto Sans"]])
+    """For everything else."""
+
+
 class Brand(Content):
-    """How the organisation looks: its logo and its colours."""
+    """How the organisation looks: its logo, its colours and its typefaces."""
 
     logo: ImagePath | None = Field(None, examples=["images/logo.svg"])
     """An SVG in the project's images/ folder, printed in mastheads and on covers."""
     colours: Palette = Palette()
     """Each colour by its role; those left out keep the built-in ones."""
+    faces: Faces = Faces()
 
 
 class PageFormatSpec(Content):

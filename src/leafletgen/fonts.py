@@ -163,6 +163,13 @@ def stack_problems(project: Project, fonts: FontSet) -> list[Problem]:
                     project.root / "project.yaml", language.font_stack_line, key,
                     f"font family {family!r} is not in the project's or leafletgen's fonts/ "
                     f"folders (they have: {', '.join(sorted(fonts.families))})"))
+    for role in ("heading", "body"):
+        for family in getattr(project.brand.faces, role):
+            if family not in fonts.families:
+                problems.append(Problem(
+                    project.root / "project.yaml", None, f"brand.faces.{role}",
+                    f"font family {family!r} is not in the project's or leafletgen's fonts/ "
+                    f"folders (they have: {', '.join(sorted(fonts.families))})"))
     return problems
 
 

@@ -76,8 +76,13 @@ def add_language(project: Project, code: str, from_code: str | None = None) -> N
             leaflet["sections"] = dict(texts.sections)
         if texts.charts:
             leaflet["charts"] = dict(texts.charts)
+        if texts.key_messages:
+            leaflet["key_messages"] = list(texts.key_messages)
         leaflets[leaflet_id] = leaflet
     head = {"language": {"name": name}, "status": "unreviewed", "labels": dict(model.labels),
+            # Words for the pictograms and pictures, read out where they cannot be seen.
+            **({"icons": dict(model.icons)} if model.icons else {}),
+            **({"images": dict(model.images)} if model.images else {}),
             "leaflets": leaflets, **({"figures": dict(model.figures)} if model.figures else {})}
     source = source_language(project)
     yaml = YAML()
