@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 
 import pikepdf
+import pytest
 
 from conftest import build_errors, manifest_record, override, with_css
 from leafletgen.build import build
@@ -46,6 +47,23 @@ def test_an_image_below_200_dpi_is_caught_by_preflight(small_project: Path, tmp_
     assert build_errors(small_project, tmp_path) == [
         "card/card.en.pdf: preflight: an image prints at 34 dpi (at least 200): give a larger "
         "picture, or print it smaller"]
+
+
+@pytest.mark.parametrize("pixels, warned", [(295, True), (360, False)])  # 250 and 305 dpi
+def test_an_image_below_300_dpi_is_a_warning(small_project: Path, tmp_path: Path,
+                                             pixels: int, warned: bool):
+    from PIL import Image
+
+    Image.new("L", (pixels, pixels), 128).save(small_project / "grey.png")
+    override(small_project, "masthead.html",
+             f'<h1>{{{{ title }}}}</h1><img alt="grey" style="width: 30mm" '
+             f'src="{(small_project / "grey.png").as_uri()}">')
+    build(BuildOptions(small_project, tmp_path / "out", languages=("en",)))
+    warnings = manifest_record(tmp_path / "out", "card/card.en.pdf")["warnings"]
+    soft = [w for w in warnings if "it will look soft" in w]
+    assert soft == ([f"preflight: an image prints at {round(pixels / (30 / 25.4))} dpi: it "
+                     "will look soft (300 dpi or more is sharp); give a larger picture"]
+                    if warned else [])
 
 
 def test_print_and_grey_rules_fire_on_a_file_that_breaks_them(small_project: Path,
