@@ -366,3 +366,35 @@ def build_errors(project: Path, tmp_path: Path, **options) -> list[str]:
         build(BuildOptions(project, tmp_path / "out", **options))
     assert not (tmp_path / "out").exists()
     return [f"{problem.key}: {problem.message}" for problem in caught.value.problems]
+
+
+def figure_alts(path: Path) -> list[str]:
+    """The alternative text of every figure in a tagged PDF, in reading order."""
+    alts: list[str] = []
+
+    def walk(node) -> None:
+        if isinstance(node, pikepdf.Dictionary):
+            if node.get("/S") == "/Figure" and "/Alt" in node:
+                alts.append(str(node.Alt))
+            if "/K" in node:
+                walk(node.K)
+        elif isinstance(node, pikepdf.Array):
+            for child in node:
+                walk(child)
+
+    with pikepdf.open(path) as pdf:
+        walk(pdf.Root.StructTreeRoot)
+    return alts
+
+
+def renamed_font(file_name: str, family: str, postscript: str):
+    """One of leafletgen's fonts (a fontTools TTFont) under another family name."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(REPO / "fonts" / file_name)
+    for record in font["name"].names:
+        if record.nameID in (1, 4, 16):
+            record.string = family
+        elif record.nameID == 6:
+            record.string = postscript
+    return font

@@ -89,16 +89,9 @@ def test_a_broken_brand_is_named(run, small_project: Path, brand: str, message: 
 
 def test_the_brands_heading_face_sets_the_headings_and_a_missing_one_is_named(
         run, small_project: Path, tmp_path: Path):
-    from fontTools.ttLib import TTFont
+    from conftest import renamed_font
 
-    from conftest import REPO
-
-    font = TTFont(REPO / "fonts" / "NotoSans-Bold.ttf")
-    for record in font["name"].names:
-        if record.nameID in (1, 4, 16):
-            record.string = "Brand Sans"
-        elif record.nameID == 6:
-            record.string = "BrandSans-Bold"
+    font = renamed_font("NotoSans-Bold.ttf", "Brand Sans", "BrandSans-Bold")
     (small_project / "fonts").mkdir()
     font.save(small_project / "fonts" / "BrandSans-Bold.ttf")
     edit(small_project / "project.yaml", "leaflets:\n",

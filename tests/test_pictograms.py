@@ -6,30 +6,11 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 
-import pikepdf
 import pytest
 
-from conftest import BUNDLED, edit, read_yaml
+from conftest import BUNDLED, edit, figure_alts, read_yaml
 from leafletgen.pictograms import MIRRORED_IN_RTL, icon_names, pictogram
 from leafletgen.resources import builtin_dir
-
-
-def _figure_alts(path: Path) -> list[str]:
-    alts: list[str] = []
-
-    def walk(node) -> None:
-        if isinstance(node, pikepdf.Dictionary):
-            if node.get("/S") == "/Figure" and "/Alt" in node:
-                alts.append(str(node.Alt))
-            if "/K" in node:
-                walk(node.K)
-        elif isinstance(node, pikepdf.Array):
-            for child in node:
-                walk(child)
-
-    with pikepdf.open(path) as pdf:
-        walk(pdf.Root.StructTreeRoot)
-    return alts
 
 
 def test_the_vendored_icons_are_those_named_with_their_licence():
@@ -55,7 +36,7 @@ def test_an_icon_is_drawn_in_the_colour_given_and_mirrored_only_where_it_points(
 def test_each_pictogram_is_a_figure_with_words_in_the_leaflets_language(bundled_build: Path,
                                                                         lang: str):
     words = read_yaml(BUNDLED / "text" / f"{lang}.yaml")["icons"]
-    alts = _figure_alts(bundled_build / "your-rights" / f"your-rights.{lang}.pdf")
+    alts = figure_alts(bundled_build / "your-rights" / f"your-rights.{lang}.pdf")
     # The steps of "what to say": speak, papers, call; the phone under the title; the
     # speech bubble of the "say this" box.
     for name in ("message-circle", "file-text", "phone"):

@@ -10,7 +10,7 @@ import pikepdf
 import pytest
 from PIL import Image
 
-from conftest import build_errors, edit, with_css
+from conftest import build_errors, edit, figure_alts, with_css
 from leafletgen.build import build
 from leafletgen.options import BuildOptions
 
@@ -57,19 +57,7 @@ def test_a_cover_picture_prints_with_its_words_and_in_each_outputs_colours(
     assert [i["space"] for i in _images(card / "card.en.office-grey.pdf")] == ["/DeviceGray"]
     # Tagged as a figure with the words of each language.
     for code, words in (("en", "A pine forest"), ("lt", "Pušynas")):
-        with pikepdf.open(card / f"card.{code}.pdf") as pdf:
-            alts = []
-            stack = [pdf.Root.StructTreeRoot]
-            while stack:
-                node = stack.pop()
-                if isinstance(node, pikepdf.Array):
-                    stack.extend(node)
-                elif isinstance(node, pikepdf.Dictionary):
-                    if node.get("/S") == "/Figure":
-                        alts.append(str(node.get("/Alt", "")))
-                    if "/K" in node:
-                        stack.append(node.K)
-            assert words in alts, (code, alts)
+        assert words in figure_alts(card / f"card.{code}.pdf"), code
 
 
 @pytest.mark.parametrize("dpi, severity", [(150, "error"), (250, "warning")])

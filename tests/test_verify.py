@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from fontTools.ttLib import TTFont
 
-from conftest import REPO, build_errors, edit, override, page_texts, with_css
+from conftest import REPO, build_errors, edit, override, page_texts, renamed_font, with_css
 from leafletgen.build import BuildOptions, build
 
 HOTLINE = "+37060871204"
@@ -31,16 +31,11 @@ def test_the_untouched_project_passes_every_check(small_project: Path, tmp_path:
 def _font_with_swapped_digits(project: Path) -> None:
     """Noto Sans renamed, whose character map sends 4 to the glyph of 5 and 5 to that of 4:
     the text layer keeps saying 4 while the page shows 5."""
-    font = TTFont(REPO / "fonts" / "NotoSans-Regular.ttf")
+    font = renamed_font("NotoSans-Regular.ttf", "Swapped Sans", "SwappedSans-Regular")
     four, five = font.getBestCmap()[ord("4")], font.getBestCmap()[ord("5")]
     for table in font["cmap"].tables:
         if ord("4") in table.cmap:
             table.cmap[ord("4")], table.cmap[ord("5")] = five, four
-    for record in font["name"].names:
-        if record.nameID in (1, 4, 16):
-            record.string = "Swapped Sans"
-        elif record.nameID == 6:
-            record.string = "SwappedSans-Regular"
     (project / "fonts").mkdir()
     font.save(project / "fonts" / "SwappedSans-Regular.ttf")
     edit(project / "project.yaml", "leaflets:\n", 'fonts:\n  en: ["Swapped Sans"]\n\nleaflets:\n')
