@@ -136,6 +136,7 @@ class Brand(Content):
     colours: Palette = Palette()
     """Each colour by its role; those left out keep the built-in ones."""
     faces: Faces = Faces()
+    """Its typefaces; left out, each language's own fonts."""
 
 
 class PageFormatSpec(Content):
