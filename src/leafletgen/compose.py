@@ -5,7 +5,6 @@ Content reaches templates as data only: autoescaped, never parsed as template co
 
 from __future__ import annotations
 
-import base64
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -220,7 +219,7 @@ def compose(
         template = environment.get_template(leaflet.template)
         html = template.render(context)
         slug_html = environment.get_template("print-slug.html").render(
-            context, width_mm=_sheet_width_mm(leaflet.format) - 20,
+            context, width_mm=leaflet.format.side_width_mm - 20,
             file_name=output_name(leaflet.id, language_code, kind).split("/")[-1],
         ) if kind == "print" and reasons else ""
         fit_steps: list[FitStep] = []
@@ -277,13 +276,6 @@ def compose(
     )
 
 
-def _sheet_width_mm(page_format: PageFormat) -> float:
-    """How wide the print shop's sheet is trimmed: a tri-fold's three panels side by side."""
-    if page_format.fold == "roll":
-        return sum(page_format.page_width_mm(page) for page in (1, 2, 3))
-    return page_format.width_mm
-
-
 def _picture(project: Project, language: LanguageText, name: str | None,
              ) -> dict[str, str] | None:
     """A picture of the project's for a template: its data URI and its words in the
@@ -303,8 +295,8 @@ def _logo_uri(project: Project) -> str | None:
     SVG asks for in turn is still fetched through the sandbox (render.py)."""
     if project.logo is None:
         return None
-    data = read_content(project.logo, MAX_LOGO_BYTES, [project.root / IMAGE_DIR])
-    return "data:image/svg+xml;base64," + base64.b64encode(data).decode()
+    return data_uri(read_content(project.logo, MAX_LOGO_BYTES, [project.root / IMAGE_DIR]),
+                    "image/svg+xml")
 
 
 def content_date(project: Project, leaflet: Leaflet) -> str:
@@ -450,7 +442,7 @@ def _figures_and_charts(project: Project, leaflet: Leaflet, language: LanguageTe
 def chart_scale(largest: float) -> tuple[float, float]:
     """A chart's scale for values up to `largest`: its end and its step, both round
     (1, 2, 2.5 or 5 times a power of ten; whole numbers once the values reach 1), in at most
-    six steps: 1162 -> (1250, 250), 12 -> (12, 2)."""
+    six steps: 1162 -> (1200, 200), 12 -> (12, 2)."""
     if largest <= 0:
         return 1.0, 1.0
     magnitude = 10.0 ** math.floor(math.log10(largest))

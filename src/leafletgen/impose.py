@@ -156,10 +156,12 @@ def impose(pdf_bytes: bytes, sheets: list[Sheet], *, marks: str, mark_colour: st
     source = pikepdf.open(io.BytesIO(pdf_bytes))
     sheet_pdf = pikepdf.new()
     _carry_document_data(source, sheet_pdf)
-    slug_form = None
+    slug_form, slug_width_mm = None, 0.0
     if slug_pdf and marks == "crop":
         with pikepdf.open(io.BytesIO(slug_pdf)) as slug_source:
-            slug_form = sheet_pdf.copy_foreign(slug_source.pages[0].as_form_xobject())
+            slug_page = slug_source.pages[0]
+            slug_width_mm = float(slug_page.MediaBox[2] - slug_page.MediaBox[0]) / PT_PER_MM
+            slug_form = sheet_pdf.copy_foreign(slug_page.as_form_xobject())
     forms: dict[int, tuple[pikepdf.Object, tuple[float, float]]] = {}
     for sheet in sheets:
         slug = SLUG_MM if marks == "crop" else 0.0
@@ -178,9 +180,10 @@ def impose(pdf_bytes: bytes, sheets: list[Sheet], *, marks: str, mark_colour: st
         content.append(_crop_marks(sheet, slug, bleed) if marks == "crop"
                        else _office_marks(sheet))
         if slug_form is not None:
-            # Above the trim, past the bleed, and 10 mm in from the corners' crop marks.
+            # Above the trim and past the bleed, centred: clear of the corners' crop marks.
             xobjects["/Slug"] = slug_form
-            x, y = (slug + 10) * PT_PER_MM, (slug + sheet.height_mm + bleed + 1.5) * PT_PER_MM
+            x = (slug + (sheet.width_mm - slug_width_mm) / 2) * PT_PER_MM
+            y = (slug + sheet.height_mm + bleed + 1.5) * PT_PER_MM
             content.append(f"q 1 0 0 1 {_n(x)} {_n(y)} cm /Slug Do Q")
         page.obj.Resources = pikepdf.Dictionary(XObject=xobjects)
         page.obj.Contents = sheet_pdf.make_stream(

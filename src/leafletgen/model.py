@@ -59,6 +59,12 @@ class PageFormat:
         return self.width_mm - self.narrow_mm if self.fold == "roll" and page in (2, 5) \
             else self.width_mm
 
+    @property
+    def side_width_mm(self) -> float:
+        """How wide one printed side is trimmed: a roll fold's three panels side by side,
+        else one page."""
+        return 3 * self.width_mm - self.narrow_mm if self.fold == "roll" else self.width_mm
+
 
 # A leaflet names one of these in `format:`; a project may add its own (project.yaml
 # `formats:`). Flat formats default to two pages, the two sides of one sheet.

@@ -9,10 +9,10 @@ bubble's tail, a vehicle) are mirrored on right-to-left pages.
 
 from __future__ import annotations
 
-import base64
 import functools
 from dataclasses import dataclass
 
+from .pictures import data_uri
 from .resources import builtin_dir
 
 ICON_FOLDER = "icons"
@@ -41,6 +41,5 @@ class Pictogram:
 def pictogram(name: str, alt: str, colour: str, rtl: bool) -> Pictogram:
     """Icon `name`, its strokes in `colour` (#rrggbb, from the palette), as a data URI."""
     svg = _svg(name).replace('stroke="currentColor"', f'stroke="{colour}"')
-    data = base64.b64encode(svg.encode()).decode()
-    return Pictogram(name, alt, f"data:image/svg+xml;base64,{data}",
+    return Pictogram(name, alt, data_uri(svg.encode(), "image/svg+xml"),
                      rtl and name in MIRRORED_IN_RTL)

@@ -54,4 +54,6 @@ def picture_id(path: str) -> str:
 
 
 def data_uri(data: bytes, media_type: str) -> str:
+    """Bytes as a data URI: how every picture goes into a page (QR codes, pictograms, the
+    logo and the project's pictures), so no document names a path."""
     return f"data:{media_type};base64," + base64.b64encode(data).decode()

@@ -83,14 +83,12 @@ def preflight_problems(report: PreflightReport, kind: OutputKind) -> list[str]:
         intent = report.output_intent
         if not intent or intent.subtype != "GTS_PDFX" or intent.components != 4:
             problems.append("no PDF/X output intent with a CMYK profile")
-        if set(report.colour_spaces) - {"cmyk", "image cmyk"}:
-            problems.append("colours outside CMYK: "
-                            + ", ".join(sorted(set(report.colour_spaces) - {"cmyk", "image cmyk"})))
+        if outside := set(report.colour_spaces) - {"cmyk", "image cmyk"}:
+            problems.append("colours outside CMYK: " + ", ".join(sorted(outside)))
         if report.trim_mm is None or not report.bleed_mm:
             problems.append("no TrimBox and BleedBox")
-    if kind == "office-grey" and set(report.colour_spaces) - {"gray", "image gray"}:
-        problems.append("colours outside grey: "
-                        + ", ".join(sorted(set(report.colour_spaces) - {"gray", "image gray"})))
+    if kind == "office-grey" and (outside := set(report.colour_spaces) - {"gray", "image gray"}):
+        problems.append("colours outside grey: " + ", ".join(sorted(outside)))
     return problems
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import base64
 import functools
 from dataclasses import dataclass
 from typing import Literal
 
 import qrcode
 import qrcode.constants
+
+from .pictures import data_uri
 
 QUIET_ZONE_MODULES = 4  # the standard's margin; printing it keeps cameras from misreading
 QrRole = Literal["hotline", "source"]
@@ -36,7 +37,7 @@ class QrCode:
 
     @property
     def data_uri(self) -> str:
-        return "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode()).decode()
+        return data_uri(self.svg.encode(), "image/svg+xml")
 
 
 def make_qr(role: QrRole, target: str, caption: str, alt: str, min_size_mm: float) -> QrCode:

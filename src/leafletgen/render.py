@@ -134,7 +134,22 @@ class Renderer:
                 if not larger.overflows:
                     rendered = larger
                     break
+        if composed.slug_html:  # once, for the render that was kept
+            rendered = self._with_slug(rendered, seconds)
         return dataclasses.replace(rendered, seconds=time.perf_counter() - started)
+
+    def _with_slug(self, rendered: RenderedDocument, seconds: float | None) -> RenderedDocument:
+        """A print-shop draft's slug line as a PDF of its own, rendered through the sandbox
+        like the document (a project may override its template)."""
+        composed = rendered.composed
+        fetcher = _ProjectFetcher(self._weasyprint, self._allowed_roots)
+        with time_limit(seconds):
+            slug_pdf = self._weasyprint.HTML(
+                string=composed.slug_html, base_url=composed.base_url, url_fetcher=fetcher,
+            ).write_pdf(font_config=self._font_config)
+        log = [LogRecord("error", f"refused to fetch {url}: {why}") for url, why in fetcher.refused]
+        return dataclasses.replace(rendered, slug_pdf=slug_pdf, log=(*rendered.log, *log),
+                                   resources=(*rendered.resources, *fetcher.served))
 
     def forget(self) -> None:
         """Drop the renders kept for reuse (a benchmark measures rendering itself)."""
@@ -168,16 +183,13 @@ class Renderer:
                                          pdf_variant=variant)
                 if variant == "pdf/ua-1":
                     pdf = furniture_as_artifacts(pdf)
-                slug_pdf = self._weasyprint.HTML(
-                    string=composed.slug_html, base_url=composed.base_url, url_fetcher=fetcher,
-                ).write_pdf(font_config=self._font_config) if composed.slug_html else b""
         finally:
             logger.removeHandler(capture)
         log = [LogRecord("error", f"refused to fetch {url}: {why}") for url, why in fetcher.refused]
         rendered = RenderedDocument(
             composed, pdf, len(document.pages), (*log, *capture.records), 0.0,
             tuple(fetcher.served), body_pt, overflow_mm(document, composed.pages),
-            page_fills(document), slug_pdf)
+            page_fills(document))
         self._recent = {k: v for k, v in list(self._recent.items())[-3:]}
         self._recent[key] = rendered
         return rendered

@@ -47,9 +47,7 @@ def validate(loaded: LoadedProject) -> Project:
     template_dirs = _existing(root / TEMPLATE_DIR, builtin_dir("templates"))
     made = leaflets.leaflets(reader, settings, loaded, entries, statistics, template_dirs)
     for leaflet in made.values():
-        texts.translations_complete(
-            reader, leaflet, languages, loaded.texts,
-            texts.named_icons(leaflet, entries, languages.get(source_language or "")))
+        texts.translations_complete(reader, leaflet, languages, loaded.texts)
         texts.phrases_given(reader, leaflet, entries, languages, loaded,
                             settings.organisation)
         texts.pictures_described(reader, leaflet, entries,

@@ -152,7 +152,7 @@ def _known_placeholders(reader: Reader, file: YamlFile, path: tuple[str, ...],
                          "{icon:<pictogram>})")
 
 
-def named_icons(leaflet: Leaflet, entries: dict[str, Entry],
+def _named_icons(leaflet: Leaflet, entries: dict[str, Entry],
                 source: LanguageText | None) -> tuple[str, ...]:
     """The pictograms a leaflet's content names: its entries' and phrases' `icon:`, and the
     `{icon:…}` steps of its answers in the source text."""
@@ -173,24 +173,31 @@ def named_icons(leaflet: Leaflet, entries: dict[str, Entry],
 
 def pictures_described(reader: Reader, leaflet: Leaflet, entries: dict[str, Entry],
                        source: LanguageText | None, files: dict[str, YamlFile]) -> None:
-    """Every picture a leaflet prints has words in the source language (a translation
-    without them is read out in the source language's)."""
+    """Every pictogram and picture a leaflet's content names has words in the source
+    language. A translation without them is read out in the source language's (compose.py):
+    a missing one does not stop a new translation."""
     if source is None:
         return
+    file = files[source.code]
+    for icon in _named_icons(leaflet, entries, source):
+        if icon not in source.icons:
+            reader.error(file, ("icons", icon), f"missing: words for the pictogram {icon!r} "
+                         f"(leaflet {leaflet.id!r} prints it)")
     named = [leaflet.cover_image] + [entries[e].image for e in leaflet.entry_ids if e in entries]
     for picture in dict.fromkeys(p for p in named if p is not None):
         stem = picture_id(picture)
         if stem not in source.images:
-            reader.error(files[source.code], ("images", stem),
-                         f"missing: words for the picture {picture} (leaflet {leaflet.id!r} "
-                         "prints it)")
+            reader.error(file, ("images", stem), f"missing: words for the picture {picture} "
+                         f"(leaflet {leaflet.id!r} prints it)")
 
 
 def translations_complete(reader: Reader, leaflet: Leaflet,
                           languages: dict[str, LanguageText], files: dict[str, YamlFile],
-                          icons: tuple[str, ...] = ()) -> None:
+                          ) -> None:
     """Every language a leaflet is built in must give all the text the leaflet prints."""
     companion = (leaflet.companion,) if leaflet.companion else ()
+    source = next((t for t in languages.values() if t.is_source), None)
+    wanted = source.leaflets.get(leaflet.id) if source else None
     for code in (*leaflet.languages, *companion):
         text_of = languages.get(code)
         if text_of is None:
@@ -210,8 +217,6 @@ def translations_complete(reader: Reader, leaflet: Leaflet,
                 if chart.id not in text.charts:
                     reader.error(file, ("leaflets", leaflet.id, "charts", chart.id),
                                  f"missing: the chart's title {because}")
-            source = next((t for t in languages.values() if t.is_source), None)
-            wanted = source.leaflets.get(leaflet.id) if source else None
             if wanted is not None and len(text.key_messages) != len(wanted.key_messages):
                 reader.error(file, ("leaflets", leaflet.id, "key_messages"),
                              f"{len(text.key_messages)} key messages where the source "
@@ -220,12 +225,6 @@ def translations_complete(reader: Reader, leaflet: Leaflet,
             if figure_id not in text_of.figures:
                 reader.error(file, ("figures", figure_id),
                              f"missing: the figure's label {because}")
-        # A pictogram without words in this language is read out in the source
-        # language's (compose.py): a missing one does not stop a new translation.
-        for icon in icons:
-            if icon not in text_of.icons and text_of.is_source:
-                reader.error(file, ("icons", icon),
-                             f"missing: words for the pictogram {icon!r} {because}")
         # A missing entry is not an error: it is printed from the fallback language and
         # makes the leaflet a draft (translation.py).
 
