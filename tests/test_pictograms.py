@@ -59,3 +59,25 @@ def test_an_entry_icon_must_be_one_of_the_set(run, small_project: Path):
     code, _, stderr = run("check", "-p", small_project)
     assert code == 1
     assert "help.icon: no pictogram 'tractor' (known: ambulance, clock" in stderr
+
+
+def test_a_pictogram_in_a_question_is_refused(run, small_project: Path):
+    edit(small_project / "text" / "en.yaml", "question: May I help?",
+         "question: \"{icon:phone} May I help?\"")
+    code, _, stderr = run("check", "-p", small_project)
+    assert code == 1
+    assert ("entries.help.question: a pictogram {icon:…} goes in the answer, at the start of "
+            "a step; an entry's own is `icon:` in entries.yaml") in stderr
+
+
+def test_the_source_language_gives_words_for_every_pictogram_its_leaflets_print(
+        run, small_project: Path):
+    edit(small_project / "entries.yaml", "help: {}", "help:\n  icon: phone")
+    code, _, stderr = run("check", "-p", small_project)
+    assert code == 1
+    assert ("small/text/en.yaml:1: icons.phone: missing: words for the pictogram 'phone' "
+            "(leaflet 'card' prints it)") in stderr
+    edit(small_project / "text" / "en.yaml", "leaflets:\n", "icons:\n  phone: Telephone\n"
+         "leaflets:\n")
+    code, _, stderr = run("check", "-p", small_project)
+    assert code == 0, stderr  # Lithuanian lacks the words: it prints the English ones

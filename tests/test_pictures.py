@@ -104,3 +104,18 @@ def test_a_picture_needs_words_in_the_source_language(run, small_project: Path):
     assert code == 1
     assert ("images.forest: missing: words for the picture images/forest.png (leaflet "
             "'card' prints it)") in stderr
+
+
+def test_a_picture_too_large_or_misnamed_is_named(run, small_project: Path):
+    _with_cover(small_project, 100)
+    Image.new("1", (8000, 8000)).save(small_project / "images" / "forest.png")
+    code, _, stderr = run("check", "-p", small_project)
+    assert code == 1
+    assert ("leaflets.card.cover_image: images/forest.png: 8000 x 8000 pixels is more than a "
+            "leaflet needs; save it smaller") in stderr
+    edit(small_project / "project.yaml", "cover_image: images/forest.png",
+         "cover_image: images/Forest.PNG")
+    code, _, stderr = run("check", "-p", small_project)
+    assert code == 1
+    assert ("leaflets.card.cover_image: must be a .png or .jpg file in the project's images/ "
+            "folder, named in lower-case letters, digits and hyphens") in stderr

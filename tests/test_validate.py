@@ -168,3 +168,13 @@ def test_a_press_contact_is_a_name_a_phone_and_maybe_an_email(run, small_project
     assert problems(run, small_project) == [
         "small/project.yaml:6:55: organisation.press_contact.email: not an e-mail address "
         "such as press@example.org"]
+
+
+def test_a_phrase_said_twice_or_in_a_language_without_a_file(run, small_project: Path):
+    edit(small_project / "entries.yaml", "help: {}", "help:\n  say: [legal, legal]")
+    edit(small_project / "project.yaml", "  source_language: en\n",
+         "  source_language: en\n  officials_language: de\n")
+    assert problems(run, small_project) == [
+        "small/entries.yaml:4:16: help.say[1]: 'legal' is listed twice",
+        "small/project.yaml:6:3: organisation.officials_language: no language file "
+        "text/de.yaml"]
