@@ -9,9 +9,11 @@ import pytest
 from conftest import (
     MM,
     boxes,
+    bundled_outputs,
     dark,
     edit,
     mark_near,
+    page_measures,
     pixel_at,
     render,
     text_positions,
@@ -59,7 +61,8 @@ def test_crop_marks_sit_outside_the_bleed_on_the_trim_lines(bundled_build):
 
 
 def test_two_a5_pages_on_an_a4_landscape_sheet_with_cut_marks(small_project, tmp_path):
-    """A flat A5 leaflet of two pages: each office sheet holds two copies of one page."""
+    """A flat A5 leaflet of two pages: each office sheet holds two copies of one page,
+    each 140.5 x 200 mm so that both fit inside the 5 mm safe margin with a 6 mm gutter."""
     edit(small_project / "project.yaml", "    pages: 1\n", "    pages: 2\n")
     edit(small_project / "project.yaml", "        entries: [legal, help]",
          "        entries: [legal]\n      - id: more\n        new_page: true\n"
@@ -78,9 +81,9 @@ def test_two_a5_pages_on_an_a4_landscape_sheet_with_cut_marks(small_project, tmp
         lefts = sorted(text_positions(path, page, text))
         assert len(lefts) == 2
         assert lefts[0] < 148 * MM < lefts[1]
-        assert abs((lefts[1] - lefts[0]) - 148 * MM) < 0.5  # the same page, 148 mm on
-    # The cut: 148.5 mm in, marked near the top and bottom edges (where the right-hand
-    # page's edge band also begins), nowhere else along the edge.
+        assert abs((lefts[1] - lefts[0]) - 146.5 * MM) < 0.5  # a page and a gutter on
+    # The cut: down the gutter's middle, 148.5 mm in, marked near the top and bottom edges
+    # just inside the safe margin, nowhere else along the edge.
     image = render(path, dpi=300)
     assert mark_near(image, 210, 148.5, 203) and mark_near(image, 210, 148.5, 7)
     assert not mark_near(image, 210, 100, 203)
@@ -92,6 +95,60 @@ def test_four_a6_cards_a_sheet_cut_at_the_middle(bundled_build):
     image = render(path, dpi=300)
     assert mark_near(image, 297, 7, 148.5)
     assert not mark_near(image, 297, 2, 140) and not mark_near(image, 297, 2, 148.5)
+
+
+OFFICE_SHEETS = sorted(f"{leaflet}/{leaflet}.{code}.{kind}.pdf"
+                       for leaflet, code, kind in bundled_outputs() if kind.startswith("office"))
+
+
+def _ink_box_mm(image, dpi: int) -> tuple[float, float, float, float]:
+    """How far the nearest ink is from the left, top, right and bottom edges, in mm."""
+    left, top, right, bottom = image.convert("L").point(lambda v: 255 if v < 200 else 0) \
+        .getbbox()
+    width, height = image.size
+    return tuple(pixels * 25.4 / dpi for pixels in (left, top, width - right, height - bottom))
+
+
+@pytest.mark.parametrize("name", OFFICE_SHEETS)
+def test_office_sheets_print_nothing_in_the_outer_5_mm(bundled_build, name):
+    """Office printers leave the outer 4-5 mm of a sheet blank: nothing may need it, not
+    a stripe, a draft mark or a cut mark (within a pixel at 100 dpi, 0.25 mm)."""
+    path = bundled_build / name
+    with pikepdf.open(path) as pdf:
+        sides = len(pdf.pages)
+    for side in range(sides):
+        assert min(_ink_box_mm(render(path, side, dpi=100), 100)) > 4.7, (name, side)
+
+
+def test_a6_cards_are_cut_down_a_white_gutter(bundled_build):
+    """Four cards a sheet, 6 mm apart: the cuts run down the middle of the gutters, so
+    no cut lies on a card's edge band (the Arabic card's is on its right, the English
+    card's on its left), and a cut a millimetre or two off still cuts white."""
+    for code in ("ar", "en"):
+        image = render(bundled_build / f"pocket-card/pocket-card.{code}.office-grey.pdf",
+                       dpi=150)
+
+        def white(x_mm: float, y_mm: float, image=image) -> bool:
+            return not dark(pixel_at(image, 297 * MM, x_mm * MM, y_mm * MM))
+
+        steps = [y / 2 for y in range(2 * 12, 2 * 286)]  # between the cut marks
+        for off_centre in (-2.5, -1.0, 0.0, 1.0, 2.5):
+            assert all(white(105 + off_centre, y) for y in steps), (code, off_centre)
+            assert all(white(x, 148.5 + off_centre) for x in [x / 2 for x in range(24, 396)])
+        # Just outside the gutter, the cards are printed: their edge band, on one side.
+        assert not all(white(105 + side * 3.5, y) for side in (-1, 1) for y in steps)
+
+
+@pytest.mark.parametrize("name", OFFICE_SHEETS)
+def test_office_copies_set_the_same_type_as_the_screen_pdf(bundled_build, name):
+    """An office copy is a little smaller than its format, to fit with margins and
+    gutters; it gives up page margin for it, not type size (nor QR module size, which
+    verification checks on every output)."""
+    screen_name = name.rsplit(".", 2)[0] + ".pdf"
+    screen, office = (page_measures.row({"path": ""}, page_measures.measure(
+        bundled_build / path)) for path in (screen_name, name))
+    assert (office["body_pt"], office["smallest_pt"]) == \
+        (screen["body_pt"], screen["smallest_pt"])
 
 
 def test_booklet_order_by_hand():

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from conftest import BUNDLED
 from leafletgen.build import check
-from leafletgen.model import PAGE_FORMATS
+from leafletgen.model import PAGE_FORMATS, office_format
 
 
 def test_a_roll_folds_tucked_in_panel_is_narrower():
@@ -12,6 +14,22 @@ def test_a_roll_folds_tucked_in_panel_is_narrower():
     assert [trifold.page_width_mm(page) for page in range(1, 7)] == [100, 97, 100, 100, 97, 100]
     assert sum(trifold.page_width_mm(page) for page in (1, 2, 3)) == 297  # one A4 side
     assert PAGE_FORMATS["A5"].page_width_mm(2) == 148
+
+
+@pytest.mark.parametrize("name, copies_mm", [
+    ("A6", (97.0, 140.5)),  # 2 x 2 on A4: (210 - 2 x 5 - 6) / 2, (297 - 2 x 5 - 6) / 2
+    ("A5", (140.5, 200.0)),  # 2 x 1 on A4 landscape
+    ("A4", (200.0, 287.0)),  # one, inside the margin
+    ("DL", (91.6, 200.0)),  # 3 x 1 on A4 landscape: (297 - 10 - 2 x 6) / 3
+    ("credit-card", (85.6, 52.6)),  # 2 x 5: (297 - 10 - 4 x 6) / 5, its width fits
+    ("A5-booklet", (143.5, 200.0)),  # two pages across A4 landscape, no gutter at a fold
+    ("DL-trifold", (96.6, 200.0)),  # 96.6 + 96.6 + 93.6 = 286.8 mm of 287
+])
+def test_office_copies_fit_inside_a_5_mm_margin_with_6_mm_gutters(name, copies_mm):
+    page = office_format(PAGE_FORMATS[name])
+    assert (page.width_mm, page.height_mm) == copies_mm
+    assert (page.name, page.pages, page.fold) == (name, PAGE_FORMATS[name].pages,
+                                                 PAGE_FORMATS[name].fold)
 
 
 def test_sources_are_cited_in_order_of_first_citation_once_each():

@@ -23,7 +23,7 @@ from .fit import Copyfit, FitStep
 from .languages import REORDERING_SCRIPTS, SMALL_SETTING_SCRIPTS
 from .localise import curl_quotes, format_date, format_figure, format_number, format_percentage
 from .markup import INLINE, answer_html, escape_markdown
-from .model import LanguageText, Leaflet, PageFormat, Project
+from .model import LanguageText, Leaflet, PageFormat, Project, office_format
 from .options import OutputKind
 from .palette import css_colours
 from .pictograms import Pictogram, icon_names, pictogram
@@ -156,6 +156,12 @@ def compose(
         if leaflet.qr.hotline else None
 
     colours = css_colours(project.brand.colours)
+    page_format = office_format(leaflet.format) if kind in ("office", "office-grey") \
+        else leaflet.format
+    # What an office page is smaller by on each side; its margins give it up, so that its
+    # text area, and so its type, stays as on the other outputs.
+    margin_taken = ((leaflet.format.width_mm - page_format.width_mm) / 2,
+                    (leaflet.format.height_mm - page_format.height_mm) / 2)
     view = _language_view(project, leaflet, language, source_numbers, colours["accent"])
     sections = view["sections"]
     figures, charts = _figures_and_charts(project, leaflet, language, source_numbers)
@@ -189,7 +195,10 @@ def compose(
             [labels["draft_mark"],
              project.languages[organisation.source_language].labels["draft_mark"]])),
         "leaflet": leaflet,
-        "page": leaflet.format,
+        # The page as this output prints it: smaller on office sheets where A4 must keep a
+        # safe margin and gutters round it.
+        "page": page_format,
+        "margin_taken_mm": margin_taken,
         "title": texts.title,
         "subtitle": texts.subtitle,
         "sections": sections,
@@ -264,7 +273,7 @@ def compose(
         "glyphs" if language.script in REORDERING_SCRIPTS else "exact",
         hotline=hotline.display,
         kind=kind,
-        page_format=leaflet.format,
+        page_format=page_format,
         rtl=language.rtl,
         bleed_mm=leaflet.bleed_mm if kind == "print" else 0.0,
         copyfit=leaflet.copyfit,

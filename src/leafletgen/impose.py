@@ -2,12 +2,16 @@
 
 The print shop gets every page on a sheet of its own, with bleed and crop marks; a
 tri-fold's six panels on the two sides of one A4 sheet. The office printer gets A4: small
-pages repeated across the sheet to be cut apart, a booklet's pages in folding order.
-Pages are placed whole, as form XObjects, so text stays text and QR codes stay vectors.
+pages repeated across the sheet to be cut apart, a booklet's pages in folding order, all
+inside a safe margin where office printers print reliably. Pages that would not fit inside
+it are rendered smaller for the office (model.office_format), not scaled down, so type and
+codes keep the sizes their checks measured. Pages are placed whole, as form XObjects, so
+text stays text and QR codes stay vectors.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import zlib
 from collections.abc import Callable, Iterable
@@ -15,14 +19,14 @@ from dataclasses import dataclass
 
 import pikepdf
 
-from .model import PageFormat
+from .model import A4, OFFICE_GUTTER_MM, OFFICE_SAFE_MM, PageFormat, a4_grid
 
 PT_PER_MM = 72 / 25.4
-A4 = (210.0, 297.0)
 SLUG_MM = 10.0  # room around a print-shop sheet's bleed for the crop marks
 MARK_OFFSET_MM = 3.0  # crop marks start this far from the trim, outside the bleed ...
 MARK_LENGTH_MM = 5.0  # ... and are this long
-OFFICE_MARK_MM = (4.0, 10.0)  # office cut marks: from/to this far in from the sheet's edge
+OFFICE_MARK_MM = (OFFICE_SAFE_MM + 0.5, 10.0)  # office cut and fold marks: from/to this
+# far in from the sheet's edge, in a gutter or a fold
 MARK_WIDTH_PT = 0.25
 
 
@@ -89,12 +93,22 @@ def print_sheets(page_format: PageFormat, pages: int, rtl: bool, bleed: float) -
 
 
 def office_sheets(page_format: PageFormat, pages: int, rtl: bool) -> list[Sheet]:
-    """A4 sheets for an office printer, printed on both sides."""
+    """A4 sheets for an office printer, printed on both sides, of pages the size
+    office_format gives."""
     if page_format.fold == "roll":
-        return roll_fold_sides(page_format, rtl, 0.0)
+        return [_centred_on_a4(side) for side in roll_fold_sides(page_format, rtl, 0.0)]
     if page_format.fold == "booklet":
         return booklet_sheets(page_format, pages, rtl)
     return [_repeated(page_format, page) for page in range(pages)]
+
+
+def _centred_on_a4(side: Sheet) -> Sheet:
+    """A side narrower than A4 landscape, in the middle of an A4 landscape sheet."""
+    x0, y0 = (A4[1] - side.width_mm) / 2, (A4[0] - side.height_mm) / 2
+    return Sheet(A4[1], A4[0],
+                 tuple(dataclasses.replace(slot, x_mm=x0 + slot.x_mm, y_mm=y0 + slot.y_mm)
+                       for slot in side.slots),
+                 folds_x=tuple(x0 + fold for fold in side.folds_x))
 
 
 def booklet_order(pages: int, rtl: bool) -> list[tuple[int, int]]:
@@ -120,28 +134,26 @@ def booklet_sheets(page_format: PageFormat, pages: int, rtl: bool) -> list[Sheet
 
 
 def _repeated(page_format: PageFormat, page: int) -> Sheet:
-    """One page as many times as it fits on A4, in whichever orientation fits more, so a
-    ream makes the most copies; the grid is centred, so the two sides of a sheet line up
-    whichever way the printer turns it."""
+    """One page as many times as it fits on A4 inside the safe margin, with gutters, in
+    whichever orientation fits more, so a ream makes the most copies; the grid is centred,
+    so the two sides of a sheet line up whichever way the printer turns it. The cuts run
+    down the middle of the gutters."""
     width, height = page_format.width_mm, page_format.height_mm
-    best = None
-    for sheet_width, sheet_height in (A4, A4[::-1]):
-        columns = int((sheet_width + 0.01) // width)
-        rows = int((sheet_height + 0.01) // height)
-        if best is None or columns * rows > best[2] * best[3]:
-            best = (sheet_width, sheet_height, columns, rows)
-    assert best is not None  # both orientations were tried
-    sheet_width, sheet_height, columns, rows = best
+    gutter = OFFICE_GUTTER_MM
+    sheet_width, sheet_height, columns, rows = a4_grid(width, height, OFFICE_SAFE_MM, gutter)
     if columns * rows == 0:
         raise ImpositionError(f"a {page_format.name} page ({width:g} x {height:g} mm) does "
-                              "not fit on an A4 sheet")
-    x0 = (sheet_width - columns * width) / 2
-    y0 = (sheet_height - rows * height) / 2
-    slots = tuple(Slot(page, x0 + column * width, y0 + row * height, width, height)
+                              "not fit on an A4 sheet inside its safe margin")
+    x0 = (sheet_width - columns * width - (columns - 1) * gutter) / 2
+    y0 = (sheet_height - rows * height - (rows - 1) * gutter) / 2
+    slots = tuple(Slot(page, x0 + column * (width + gutter), y0 + row * (height + gutter),
+                       width, height)
                   for row in range(rows) for column in range(columns))
     return Sheet(sheet_width, sheet_height, slots,
-                 cuts_x=tuple(x0 + column * width for column in range(columns + 1)),
-                 cuts_y=tuple(y0 + row * height for row in range(rows + 1)))
+                 cuts_x=tuple(x0 + column * (width + gutter) - gutter / 2
+                              for column in range(1, columns)),
+                 cuts_y=tuple(y0 + row * (height + gutter) - gutter / 2
+                              for row in range(1, rows)))
 
 
 def impose(pdf_bytes: bytes, sheets: list[Sheet], *, marks: str, mark_colour: str,
@@ -283,18 +295,16 @@ def _crop_marks(sheet: Sheet, slug: float, bleed: float) -> str:
 
 
 def _office_marks(sheet: Sheet) -> str:
-    """Short cut and fold lines in from the sheet's edges, where an office printer still
-    prints but the pages' own margins keep their text clear."""
+    """Short cut and fold lines in from the sheet's edges, just inside the safe margin, in
+    the gutters between copies or on the folds, where no page prints."""
     near, far = OFFICE_MARK_MM
     lines = []
     for x in sheet.cuts_x + sheet.folds_x:
-        if 1.0 < x < sheet.width_mm - 1.0:
-            lines += [((x, near), (x, far)),
-                      ((x, sheet.height_mm - near), (x, sheet.height_mm - far))]
+        lines += [((x, near), (x, far)),
+                  ((x, sheet.height_mm - near), (x, sheet.height_mm - far))]
     for y in sheet.cuts_y:
-        if 1.0 < y < sheet.height_mm - 1.0:
-            lines += [((near, y), (far, y)),
-                      ((sheet.width_mm - near, y), (sheet.width_mm - far, y))]
+        lines += [((near, y), (far, y)),
+                  ((sheet.width_mm - near, y), (sheet.width_mm - far, y))]
     return _stroke(lines, MARK_WIDTH_PT)
 
 

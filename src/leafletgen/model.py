@@ -6,6 +6,8 @@ page format and languages."""
 
 from __future__ import annotations
 
+import dataclasses
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, get_args
@@ -64,6 +66,54 @@ class PageFormat:
         """How wide one printed side is trimmed: a roll fold's three panels side by side,
         else one page."""
         return 3 * self.width_mm - self.narrow_mm if self.fold == "roll" else self.width_mm
+
+
+A4 = (210.0, 297.0)
+OFFICE_SAFE_MM = 5.0  # office printers leave about 4 mm unprinted, and feed paper askew
+OFFICE_GUTTER_MM = 6.0  # between copies on an office sheet: cut down its middle, no cut
+# runs along a copy's edge, so its edge band keeps 3 mm of white on an uneven cut
+
+
+def office_format(page_format: PageFormat) -> PageFormat:
+    """The page as an office sheet holds it: as many copies as fit on A4 (in whichever
+    orientation fits more), a booklet's two pages side by side, a tri-fold's three panels,
+    all inside the safe margin and with gutters between copies: a little smaller than the
+    format where they would not fit otherwise. The name stays, so templates style it as
+    the format it stands for."""
+    safe = 2 * OFFICE_SAFE_MM
+    width, height = page_format.width_mm, page_format.height_mm
+    if page_format.fold == "roll":  # three panels across A4 landscape
+        width = min(width, _down((A4[1] - safe + page_format.narrow_mm) / 3))
+        height = min(height, A4[0] - safe)
+    elif page_format.fold == "booklet":  # two pages across A4 landscape, folded between
+        width, height = min(width, _down((A4[1] - safe) / 2)), min(height, A4[0] - safe)
+    else:
+        sheet_width, sheet_height, columns, rows = a4_grid(width, height, 0.0, 0.0)
+        width = min(width, _down((sheet_width - safe - (columns - 1) * OFFICE_GUTTER_MM)
+                                 / columns))
+        height = min(height, _down((sheet_height - safe - (rows - 1) * OFFICE_GUTTER_MM)
+                                   / rows))
+    return dataclasses.replace(page_format, width_mm=width, height_mm=height)
+
+
+def a4_grid(width: float, height: float, margin: float, gutter: float,
+            ) -> tuple[float, float, int, int]:
+    """The A4 orientation (width, height) and the columns and rows of `width` x `height`
+    mm pages it holds the most of, inside `margin` and with `gutter` between pages."""
+    best = None
+    for sheet_width, sheet_height in (A4, A4[::-1]):
+        columns = int((sheet_width - 2 * margin + gutter + 0.01) // (width + gutter))
+        rows = int((sheet_height - 2 * margin + gutter + 0.01) // (height + gutter))
+        if best is None or columns * rows > best[2] * best[3]:
+            best = (sheet_width, sheet_height, columns, rows)
+    assert best is not None  # both orientations were tried
+    return best
+
+
+def _down(mm: float) -> float:
+    """Rounded down to a tenth of a millimetre: rounding up could push a copy into the
+    margin."""
+    return math.floor(mm * 10 + 1e-6) / 10
 
 
 # A leaflet names one of these in `format:`; a project may add its own (project.yaml
