@@ -180,8 +180,9 @@ def test_a_character_no_font_has_is_reported_before_rendering(small_project: Pat
         build(BuildOptions(small_project, tmp_path / "out"))
     assert [str(p) for p in caught.value.problems] == [
         f"{small_project / 'text' / 'lt.yaml'}:25: entries.help.answer: no font for lt "
-        "(Noto Sans) covers '✈' (U+2708 AIRPLANE); add a font that has it to the project's "
-        "fonts/ folder and name it in project.yaml under fonts.lt"]
+        "(Noto Sans) covers 1 character of this symbol text: '✈' (U+2708 AIRPLANE); add a "
+        "font that has it (e.g. a Noto font for the script, from notofonts.github.io) to the "
+        "project's fonts/ folder and name it in project.yaml under fonts.lt"]
 
 
 def test_each_qr_has_alternative_text_in_the_tagged_pdf(bundled_build: Path):

@@ -31,8 +31,24 @@ def test_a_letter_outside_the_languages_own_fonts_is_an_error(small_project: Pat
     edit(small_project / "text" / "lt.yaml", "answer: Taip.", "answer: Taip, ن.")
     assert problems_of(small_project, tmp_path / "out") == [
         f"{small_project / 'text' / 'lt.yaml'}:25: entries.help.answer: no font for lt "
-        "(Noto Sans) covers 'ن' (U+0646 ARABIC LETTER NOON); add a font that has it to the "
-        "project's fonts/ folder and name it in project.yaml under fonts.lt"]
+        "(Noto Sans) covers 1 character of this Arabic text: 'ن' (U+0646 ARABIC LETTER "
+        "NOON); Noto Naskh Arabic has it (in the project's or leafletgen's fonts/): add it to "
+        "fonts.lt in project.yaml, e.g. fonts: {lt: [Noto Sans, Noto Naskh Arabic]}"]
+
+
+def test_missing_letters_are_one_problem_per_language_naming_the_font_to_add(
+        small_project: Path, tmp_path: Path):
+    """Hebrew in a language set in Noto Sans alone: once, with the count and the font, not
+    once per letter per text."""
+    edit(small_project / "text" / "lt.yaml", "answer: Taip.", "answer: Taip, שלום.")
+    edit(small_project / "text" / "lt.yaml", "question: Ar galiu padėti?",
+         "question: Ar galiu padėti, עזרה?")
+    assert problems_of(small_project, tmp_path / "out") == [
+        f"{small_project / 'text' / 'lt.yaml'}:24: entries.help.question: no font for lt "
+        "(Noto Sans) covers 8 characters of its Hebrew text (and 1 other text): 'ע' (U+05E2 "
+        "HEBREW LETTER AYIN), 'ז' (U+05D6 HEBREW LETTER ZAYIN), 'ר' (U+05E8 HEBREW LETTER "
+        "RESH), ...; Noto Sans Hebrew has them (in the project's or leafletgen's fonts/): add "
+        "it to fonts.lt in project.yaml, e.g. fonts: {lt: [Noto Sans, Noto Sans Hebrew]}"]
 
 
 def test_a_project_sets_a_languages_font_stack(small_project: Path, tmp_path: Path):

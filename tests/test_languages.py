@@ -9,8 +9,16 @@ from pathlib import Path
 import pytest
 
 from leafletgen.build import check
-from leafletgen.languages import babel_locale, direction_of, script_of, unknown_subtag
+from leafletgen.fonts import load_fonts
+from leafletgen.languages import (
+    babel_locale,
+    default_font_stack,
+    direction_of,
+    script_of,
+    unknown_subtag,
+)
 from leafletgen.localise import format_number
+from leafletgen.resources import builtin_dir
 
 
 @pytest.mark.parametrize("code, script, direction", [
@@ -44,3 +52,18 @@ def test_a_dari_language_file_is_a_right_to_left_language(small_project: Path):
     project, _ = check(small_project)
     assert project.languages["prs"].direction == "rtl"
     assert project.languages["prs"].font_stack == ("Noto Naskh Arabic", "Noto Sans")
+
+
+@pytest.mark.parametrize("code, sample", [
+    ("hi", "शरण माँगना"), ("ne", "शरण"), ("bn", "আশ্রয় চাওয়া"), ("pa", "ਸ਼ਰਨ ਮੰਗਣਾ"),
+    ("si", "සරණාගත"), ("ta", "புகலிடம்"), ("am", "ጥገኝነት"), ("he", "מקלט מדיני"),
+    ("hy", "ապաստան"), ("ka", "თავშესაფარი"), ("ur", "پناہ"), ("prs", "پناهندگی"),
+    ("kmr", "Penaberî"), ("be", "Прытулак"),
+])
+def test_the_languages_at_the_border_have_a_bundled_font(code: str, sample: str):
+    """Out of the box: a language's default stack is among leafletgen's own fonts, and
+    they draw its script, so a new language file needs no `fonts:` line."""
+    fonts = load_fonts((builtin_dir("fonts"),))
+    stack = default_font_stack(code)
+    assert set(stack) <= fonts.families
+    assert {ord(ch) for ch in sample if not ch.isspace()} <= fonts.codepoints_of(stack)

@@ -49,4 +49,5 @@ def test_a_leaflet_is_made_in_every_language_that_gives_its_title():
     project, _ = check(BUNDLED)
     # your-rights lists no languages: the source language first, then the others.
     assert project.leaflets["your-rights"].languages == (
-        "en", "ar", "ckb", "fa", "fr", "ps", "ru", "ti")
+        "en", "am", "ar", "ckb", "es", "fa", "fr", "hi", "kmr", "prs", "ps", "ru", "so", "ta",
+        "ti", "ur")

@@ -62,7 +62,7 @@ def test_a_no_op_build_answers_without_importing_weasyprint(built_copy):
     # The last build's warnings are said again, and its drafts counted.
     assert "warning: leaflets/statistics.yaml:6: refugee-status-lt: figure as of" in \
         done.stderr.replace(str(project) + "/", "leaflets/")
-    assert "48 of 58 PDF(s) are drafts (leafletgen status says why)" in done.stderr
+    assert "80 of 90 PDF(s) are drafts (leafletgen status says why)" in done.stderr
     assert {p: p.stat().st_mtime_ns for p in output.rglob("*")} == before
 
 
@@ -112,7 +112,7 @@ def test_a_damaged_state_file_means_a_full_rebuild_never_a_stale_pdf(built_copy,
 
 def test_force_renders_everything(built_copy):
     project, output = built_copy
-    assert len(rendered(project, output, leaflets=("pocket-card",), force=True)) == 8
+    assert len(rendered(project, output, leaflets=("pocket-card",), force=True)) == 16
 
 
 def test_two_clean_builds_are_byte_identical(small_project: Path, tmp_path: Path):

@@ -66,6 +66,31 @@ def test_a_hotline_without_ink_is_caught_on_paper(small_project: Path, tmp_path:
         assert error.endswith("its colour matches what is behind it, or something covers it")
 
 
+def _hotline_followed_by(project: Path, after: str) -> None:
+    override(project, "masthead.html", "<h1>{{ title }}</h1><p style=\"font-family: 'Noto Sans "
+             f"Devanagari'\">{{{{ hotline.display }}}}{after}</p>")
+
+
+def test_a_danda_right_after_the_hotline_is_not_read_as_a_digit(small_project: Path,
+                                                                tmp_path: Path):
+    """A Hindi sentence ends on a danda, written right after the number: OCR, reading
+    digits only, reads the upright stroke as a "1", which is not kept."""
+    _hotline_followed_by(small_project, "\u0964")
+    result = build(BuildOptions(small_project, tmp_path / "out", languages=("en",)))
+    [output] = result.outputs
+    assert output.warnings == ()  # and no error: build() raised none
+
+
+def test_a_letter_right_after_the_hotline_that_reads_as_a_digit_is_caught(
+        small_project: Path, tmp_path: Path):
+    """A capital iota looks like a "1" to OCR and to a reader, and is no punctuation."""
+    _hotline_followed_by(small_project, "\u0399")
+    assert build_errors(small_project, tmp_path) == [
+        "card/card.en.pdf: page 1: the hotline reads '+370608712041' on paper, where the "
+        f"text layer says '{HOTLINE}': a font or stylesheet draws other digits than the "
+        "text holds"]
+
+
 def test_a_hotline_that_reads_backwards_is_caught(small_project: Path, tmp_path: Path):
     with_css(small_project, ".hotline-number bdi { direction: rtl; unicode-bidi: "
                              "bidi-override; }")
@@ -160,7 +185,7 @@ def test_every_bundled_hotline_is_read_from_the_pixels(bundled_build: Path):
 
     manifest = json.loads((bundled_build / "manifest.json").read_text(encoding="utf-8"))
     screens = [r for r in manifest["outputs"] if r["kind"] == "screen"]
-    assert len(screens) == 26
+    assert len(screens) == 42
     for record in screens:
         texts = page_texts(bundled_build / record["path"])
         # A right-to-left line's text layer may hold the number's groups in any order.

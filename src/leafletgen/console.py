@@ -65,7 +65,8 @@ def summary(result: BuildResult, warnings: Iterable[str], output: str) -> list[s
 
 
 def draft_lines(result: BuildResult) -> list[str]:
-    """The drafts, one line per language, with what keeps it from print said once."""
+    """The drafts, one line per language (languages in the same state on one), with what
+    keeps them from print said once."""
     project = result.project
     pdfs: dict[str, int] = {}
     found: dict[str, list[Blocker]] = {}
@@ -82,10 +83,18 @@ def draft_lines(result: BuildResult) -> list[str]:
     drafts = sum(bool(built.draft_reasons) for built in result.outputs)
     lines = [f"{drafts} of {len(result.outputs)} PDF(s) are drafts, marked DRAFT on every "
              "page; by language:"]
-    width = max(len(code) for code in pdfs)
+    # Languages in the same state share a line, so that twenty languages still fit.
+    states: dict[tuple[int, str], list[str]] = {}
     for code in sorted(pdfs, key=lambda c: (-pdfs[c], c)):
-        lines.append(f"  {code:<{width}}  {project.languages[code].name}: {pdfs[code]} PDF(s); "
-                     + describe_blockers(found[code]))
+        states.setdefault((pdfs[code], describe_blockers(found[code])), []).append(code)
+    width = max(len(code) for code in pdfs)
+    for (count, reasons), codes in states.items():
+        if len(codes) == 1:
+            code = codes[0]
+            lines.append(f"  {code:<{width}}  {project.languages[code].name}: {count} PDF(s); "
+                         + reasons)
+        else:
+            lines.append(f"  {' '.join(codes)}: {count} PDF(s) each; {reasons}")
     return lines
 
 

@@ -174,27 +174,75 @@ def stack_problems(project: Project, fonts: FontSet) -> list[Problem]:
 
 
 def coverage_problems(project: Project, leaflet: Leaflet, fonts: FontSet) -> list[Problem]:
-    """Every character a leaflet prints that its language's font stack cannot draw.
+    """Each language of a leaflet whose text holds characters its font stack cannot draw:
+    one problem per language, at the first text that holds one, saying how many there
+    are, of which scripts, and which font to add.
 
     Checked against the language's own stack, not every font the project has: fontconfig
     would find a glyph in some other font, but in a face the leaflet was not designed with.
     """
-    problems: set[Problem] = set()
+    problems = []
     companion = (leaflet.companion,) if leaflet.companion else ()
-    for code in (*leaflet.languages, *companion):
+    for code in dict.fromkeys((*leaflet.languages, *companion)):
         language = project.languages[code]
         covered = fonts.codepoints_of(language.font_stack)
-        stack = ", ".join(language.font_stack)
+        missing: dict[str, tuple[Path, int | None, str]] = {}  # each character, where first
+        texts = 0
         for file, line, key, text in _printed_text(project, leaflet, language):
-            problems.update(
-                Problem(file, line, key,
-                        f"no font for {code} ({stack}) covers {ch!r} (U+{ord(ch):04X} "
-                        f"{unicodedata.name(ch, '?')}); add a font that has it to the project's "
-                        f"fonts/ folder and name it in project.yaml under fonts.{code}")
-                for ch in text
-                if _needs_glyph(ch) and ord(ch) not in covered
-            )
-    return sorted(problems)
+            found = [ch for ch in text if _needs_glyph(ch) and ord(ch) not in covered]
+            texts += bool(found)
+            for ch in found:
+                missing.setdefault(ch, (file, line, key))
+        if not missing:
+            continue
+        chars = list(missing)
+        file, line, key = missing[chars[0]]
+        shown = ", ".join(f"{ch!r} (U+{ord(ch):04X} {unicodedata.name(ch, '?')})"
+                          for ch in chars[:3]) + (", ..." if len(chars) > 3 else "")
+        elsewhere = f" (and {texts - 1} other text{'s' if texts > 2 else ''})" \
+            if texts > 1 else ""
+        problems.append(Problem(file, line, key, (
+            f"no font for {code} ({', '.join(language.font_stack)}) covers "
+            f"{len(chars)} character{'s' if len(chars) > 1 else ''} of "
+            f"{'its' if len(chars) > 1 else 'this'} {_listed(_scripts(chars))} text"
+            f"{elsewhere}: {shown}; {_font_to_add(fonts, chars, code, language.font_stack)}")))
+    return problems
+
+
+def _listed(words: list[str]) -> str:
+    return " and ".join([", ".join(words[:-1]), words[-1]] if len(words) > 1 else words)
+
+
+def _scripts(chars: list[str]) -> list[str]:
+    """The scripts of some characters, by Unicode's names: "Hebrew", "Arabic", "CJK"."""
+    found = []
+    for ch in chars:
+        words = unicodedata.name(ch, "").split()
+        kind = words[1] if len(words) > 1 else ""
+        script = words[0].title() if kind in _LETTER_KINDS and words[0] != "LATIN" \
+            else "Latin" if words[:1] == ["LATIN"] else "symbol"
+        found.append("CJK" if script == "Cjk" else script)
+    return list(dict.fromkeys(found))
+
+
+_LETTER_KINDS = {"LETTER", "SMALL", "CAPITAL", "SYLLABLE", "VOWEL", "SIGN", "DIGIT",
+                 "IDEOGRAPH", "UNIFIED", "COMPATIBILITY", "PUNCTUATION", "MARK", "NUMBER",
+                 "CONSONANT", "LIGATURE", "SYMBOL", "FULL", "QUESTION", "COMMA", "POINT"}
+
+
+def _font_to_add(fonts: FontSet, chars: list[str], code: str, stack: tuple[str, ...]) -> str:
+    """What to do about characters a language's stack lacks: name a family the project
+    or leafletgen already has that covers them all, else say where to put one."""
+    wanted = {ord(ch) for ch in chars}
+    having = sorted({font.family for font in fonts.fonts if wanted <= font.codepoints})
+    them = "them" if len(chars) > 1 else "it"
+    if having:
+        example = ", ".join((*stack, having[0]))
+        return (f"{having[0]} has {them} (in the project's or leafletgen's fonts/): add it "
+                f"to fonts.{code} in project.yaml, e.g. fonts: {{{code}: [{example}]}}")
+    return (f"add a font that has {them} (e.g. a Noto font "
+            f"for the script, from notofonts.github.io) to the project's fonts/ folder and "
+            f"name it in project.yaml under fonts.{code}")
 
 
 def _printed_text(project: Project, leaflet: Leaflet, language: LanguageText,

@@ -103,7 +103,14 @@ DEFAULT_FONT_STACKS = {
     "Cyrl": ("Noto Sans",),
     "Grek": ("Noto Sans",),
     "Arab": ("Noto Naskh Arabic", "Noto Sans"),
+    "Armn": ("Noto Sans Armenian", "Noto Sans"),
+    "Beng": ("Noto Sans Bengali", "Noto Sans"),
+    "Deva": ("Noto Sans Devanagari", "Noto Sans"),
     "Ethi": ("Noto Sans Ethiopic", "Noto Sans"),
+    "Geor": ("Noto Sans Georgian", "Noto Sans"),
+    "Guru": ("Noto Sans Gurmukhi", "Noto Sans"),
+    "Hebr": ("Noto Sans Hebrew", "Noto Sans"),
+    "Sinh": ("Noto Sans Sinhala", "Noto Sans"),
     "Taml": ("Noto Sans Tamil", "Noto Sans"),
 }
 

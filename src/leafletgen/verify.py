@@ -91,7 +91,7 @@ def verify(rendered: RenderedDocument, fonts: FontSet, reader: PaperReader,
             findings += _check_inside_pages(pages)
         runs = _hotline_runs(pages, composed.hotline) if composed.hotline else []
         findings += _check_hotline_order(runs, composed.hotline)
-        on_paper = _read_hotlines(pdf, runs, reader)
+        on_paper = _read_hotlines(pdf, pages, runs, reader)
         findings += _check_hotline_on_paper(on_paper, composed.hotline)
         if printed is None:
             decoded = _decode_qr_codes(pdf)
@@ -214,15 +214,48 @@ def _check_hotline_order(runs: list[tuple[int, list[_Mark]]], hotline: str) -> l
     return findings
 
 
-def _read_hotlines(pdf: pypdfium2.PdfDocument, runs: list[tuple[int, list[_Mark]]],
-                   reader: PaperReader) -> list[HotlineOnPaper]:
-    """Each place the text layer holds the hotline, read from the page's pixels."""
+# Punctuation drawn as one upright stroke: the danda that ends a Hindi, Bengali or Punjabi
+# sentence, and a pipe. Right beside the hotline ("… {hotline}।") it is in the crop, and
+# an OCR model that reads only digits reads it as a "1".
+BAR_PUNCTUATION = frozenset("।॥|")
+
+
+def _read_hotlines(pdf: pypdfium2.PdfDocument, pages: list[_PageText],
+                   runs: list[tuple[int, list[_Mark]]], reader: PaperReader,
+                   ) -> list[HotlineOnPaper]:
+    """Each place the text layer holds the hotline, read from the page's pixels; a "1"
+    read at an end where the text layer holds only an upright stroke of punctuation is
+    that stroke, and not kept."""
     readings = []
     for number, marks in runs:
-        reading = reader.read(pdf[number - 1], Box.around([box for _, box in marks]))
-        readings.append(HotlineOnPaper(page=number, read=reading.text.replace(" ", ""),
-                                       contrast=reading.contrast))
+        box = Box.around([box for _, box in marks])
+        reading = reader.read(pdf[number - 1], box)
+        read = reading.text.replace(" ", "")
+        left, right = _bars_beside(pages[number - 1], box)
+        if right and read.endswith("1"):
+            read = read[:-1]
+        if left and read.startswith("1"):
+            read = read[1:]
+        readings.append(HotlineOnPaper(page=number, read=read, contrast=reading.contrast))
     return readings
+
+
+def _bars_beside(page: _PageText, box: Box) -> tuple[bool, bool]:
+    """Whether what stands to the left and to the right of `box` on its line, within the
+    margin the reader crops (half the box's height), is upright punctuation only."""
+    margin = (box.top - box.bottom) / 2
+    sides: tuple[set[str], set[str]] = (set(), set())
+    for char in page.chars:
+        other = char.box
+        if other is None or not char.text.strip() or other.top < box.bottom \
+                or other.bottom > box.top:
+            continue
+        if box.left - margin < other.right <= box.left + 0.5:
+            sides[0].add(char.text)
+        elif box.right - 0.5 <= other.left < box.right + margin:
+            sides[1].add(char.text)
+    left, right = (bool(found) and found <= BAR_PUNCTUATION for found in sides)
+    return left, right
 
 
 def _check_hotline_on_paper(readings: list[HotlineOnPaper], hotline: str) -> list[Finding]:
