@@ -16,6 +16,7 @@ from conftest import (
     HOTLINE_TEL,
     MM,
     boxes,
+    build_errors,
     decode_qr,
     edit,
     manifest_record,
@@ -122,6 +123,15 @@ def test_a_project_defines_its_own_format(small_project, tmp_path):
     with pikepdf.open(output / "card/card.en.office.pdf") as pdf:  # 2 postcards an A4
         assert [round(float(v) / MM) for v in pdf.pages[0].MediaBox] == [0, 0, 297, 210]
     assert decode_qr(output / "card/card.en.office.pdf").count((1, HOTLINE_TEL)) == 2
+
+
+def test_a_format_larger_than_a4_has_no_office_sheet(small_project, tmp_path):
+    edit(small_project / "project.yaml", "leaflets:\n",
+         "formats:\n  poster: {width_mm: 300, height_mm: 420, pages: 1}\n\nleaflets:\n")
+    edit(small_project / "project.yaml", "format: A5\n    pages: 1\n", "format: poster\n")
+    assert build_errors(small_project, tmp_path, outputs=("office",)) == [
+        "card/card.en.office.pdf: a poster page (300 x 420 mm) does not fit on an A4 sheet "
+        "inside its safe margin"]
 
 
 # Fit.

@@ -89,6 +89,8 @@ def office_format(page_format: PageFormat) -> PageFormat:
         width, height = min(width, _down((A4[1] - safe) / 2)), min(height, A4[0] - safe)
     else:
         sheet_width, sheet_height, columns, rows = a4_grid(width, height, 0.0, 0.0)
+        if columns * rows == 0:  # larger than A4: imposition says so
+            return page_format
         width = min(width, _down((sheet_width - safe - (columns - 1) * OFFICE_GUTTER_MM)
                                  / columns))
         height = min(height, _down((sheet_height - safe - (rows - 1) * OFFICE_GUTTER_MM)
