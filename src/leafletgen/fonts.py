@@ -153,24 +153,17 @@ def _needs_glyph(char: str) -> bool:
 
 
 def stack_problems(project: Project, fonts: FontSet) -> list[Problem]:
-    """Font families a language's stack names that are not among the project's fonts."""
-    problems = []
-    for language in project.languages.values():
-        for family in language.font_stack:
-            if family not in fonts.families:
-                key = f"fonts.{language.code}" if language.font_stack_line else language.code
-                problems.append(Problem(
-                    project.root / "project.yaml", language.font_stack_line, key,
+    """Font families a language's stack or the brand's faces name that are not among the
+    project's fonts."""
+    named = [(family, language.font_stack_line,
+              f"fonts.{language.code}" if language.font_stack_line else language.code)
+             for language in project.languages.values() for family in language.font_stack]
+    named += [(family, None, f"brand.faces.{role}") for role in ("heading", "body")
+              for family in getattr(project.brand.faces, role)]
+    return [Problem(project.root / "project.yaml", line, key,
                     f"font family {family!r} is not in the project's or leafletgen's fonts/ "
-                    f"folders (they have: {', '.join(sorted(fonts.families))})"))
-    for role in ("heading", "body"):
-        for family in getattr(project.brand.faces, role):
-            if family not in fonts.families:
-                problems.append(Problem(
-                    project.root / "project.yaml", None, f"brand.faces.{role}",
-                    f"font family {family!r} is not in the project's or leafletgen's fonts/ "
-                    f"folders (they have: {', '.join(sorted(fonts.families))})"))
-    return problems
+                    f"folders (they have: {', '.join(sorted(fonts.families))})")
+            for family, line, key in named if family not in fonts.families]
 
 
 def coverage_problems(project: Project, leaflet: Leaflet, fonts: FontSet) -> list[Problem]:
@@ -219,8 +212,8 @@ def _scripts(chars: list[str]) -> list[str]:
     for ch in chars:
         words = unicodedata.name(ch, "").split()
         kind = words[1] if len(words) > 1 else ""
-        script = words[0].title() if kind in _LETTER_KINDS and words[0] != "LATIN" \
-            else "Latin" if words[:1] == ["LATIN"] else "symbol"
+        script = "Latin" if words[:1] == ["LATIN"] \
+            else words[0].title() if kind in _LETTER_KINDS else "symbol"
         found.append("CJK" if script == "Cjk" else script)
     return list(dict.fromkeys(found))
 

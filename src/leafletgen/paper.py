@@ -65,6 +65,12 @@ def tessdata_dir() -> Path:
                          "tesseract-ocr-eng (./dev.sh does), or set TESSDATA_PREFIX")
 
 
+def crop_margin(box: Box) -> float:
+    """How far round a box the reader rasterises: half its height, so that digits drawn
+    just beside it are read too."""
+    return (box.top - box.bottom) / 2
+
+
 class PaperReader:
     """One Tesseract engine, set up once per process, for digits on a single line."""
 
@@ -77,10 +83,10 @@ class PaperReader:
         self._api.SetVariable("tessedit_char_whitelist", "+0123456789 ")
 
     def read(self, page: pypdfium2.PdfPage, box: Box) -> PaperReading:
-        """Rasterise `box` of `page` (with a margin of half its height) and read it."""
+        """Rasterise `box` of `page` (with crop_margin round it) and read it."""
         # Crops count from the edges of the crop box, which a page with bleed moves off 0.
         left, bottom, right, top = page.get_cropbox()
-        margin = (box.top - box.bottom) / 2
+        margin = crop_margin(box)
         scale = min(_MAX_SCALE, max(_MIN_SCALE, _TARGET_PX / max(box.top - box.bottom, 1)))
         crop = (max(0.0, box.left - margin - left), max(0.0, box.bottom - margin - bottom),
                 max(0.0, right - box.right - margin), max(0.0, top - box.top - margin))

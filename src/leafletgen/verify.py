@@ -23,7 +23,7 @@ from .fit import overflow_message
 from .fonts import FontSet
 from .manifest import HotlineOnPaper, PreflightReport
 from .options import Severity
-from .paper import MIN_CONTRAST, Box, PaperReader
+from .paper import MIN_CONTRAST, Box, PaperReader, crop_margin
 from .preflight import preflight, preflight_warnings
 from .qr import MIN_MODULE_MM, QUIET_ZONE_MODULES, QrCode
 from .render import RenderedDocument
@@ -242,8 +242,8 @@ def _read_hotlines(pdf: pypdfium2.PdfDocument, pages: list[_PageText],
 
 def _bars_beside(page: _PageText, box: Box) -> tuple[bool, bool]:
     """Whether what stands to the left and to the right of `box` on its line, within the
-    margin the reader crops (half the box's height), is upright punctuation only."""
-    margin = (box.top - box.bottom) / 2
+    margin the reader crops, is upright punctuation only."""
+    margin = crop_margin(box)
     sides: tuple[set[str], set[str]] = (set(), set())
     for char in page.chars:
         other = char.box
