@@ -31,7 +31,7 @@ REPO = Path(__file__).resolve().parents[1]
 TARGETS = ["src/leafletgen/verify.py", "src/leafletgen/preflight.py", "src/leafletgen/paper.py"]
 TESTS = ["tests/test_verify.py", "tests/test_preflight.py", "tests/test_tagging.py"]
 CHECK_PREFIXES = ("_check", "preflight_problems", "preflight_warnings", "_read_hotlines",
-                  "_hotline_runs", "_bars_beside", "_unembedded_fonts", "_variant", "_measure_qr",
+                  "_hotline_runs", "_bar_after", "_unembedded_fonts", "_variant", "_measure_qr",
                   "read", "_percentile")
 _SWAPS = {ast.Lt: ast.GtE, ast.GtE: ast.Lt, ast.Gt: ast.LtE, ast.LtE: ast.Gt,
           ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.In: ast.NotIn, ast.NotIn: ast.In}

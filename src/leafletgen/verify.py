@@ -224,38 +224,29 @@ def _read_hotlines(pdf: pypdfium2.PdfDocument, pages: list[_PageText],
                    runs: list[tuple[int, list[_Mark]]], reader: PaperReader,
                    ) -> list[HotlineOnPaper]:
     """Each place the text layer holds the hotline, read from the page's pixels; a "1"
-    read at an end where the text layer holds only an upright stroke of punctuation is
-    that stroke, and not kept."""
+    read at its end where the text layer holds only an upright stroke of punctuation after
+    it is that stroke, and not kept. (Before the number, OCR reads such a stroke as
+    nothing: measured with the danda.)"""
     readings = []
     for number, marks in runs:
         box = Box.around([box for _, box in marks])
         reading = reader.read(pdf[number - 1], box)
         read = reading.text.replace(" ", "")
-        left, right = _bars_beside(pages[number - 1], box)
-        if right and read.endswith("1"):
+        if read.endswith("1") and _bar_after(pages[number - 1], box):
             read = read[:-1]
-        if left and read.startswith("1"):
-            read = read[1:]
         readings.append(HotlineOnPaper(page=number, read=read, contrast=reading.contrast))
     return readings
 
 
-def _bars_beside(page: _PageText, box: Box) -> tuple[bool, bool]:
-    """Whether what stands to the left and to the right of `box` on its line, within the
-    margin the reader crops, is upright punctuation only."""
+def _bar_after(page: _PageText, box: Box) -> bool:
+    """Whether what stands right of `box` on its line, within the margin the reader crops,
+    is upright punctuation only."""
     margin = crop_margin(box)
-    sides: tuple[set[str], set[str]] = (set(), set())
-    for char in page.chars:
-        other = char.box
-        if other is None or not char.text.strip() or other.top < box.bottom \
-                or other.bottom > box.top:
-            continue
-        if box.left - margin < other.right <= box.left + 0.5:
-            sides[0].add(char.text)
-        elif box.right - 0.5 <= other.left < box.right + margin:
-            sides[1].add(char.text)
-    left, right = (bool(found) and found <= BAR_PUNCTUATION for found in sides)
-    return left, right
+    after = {char.text for char in page.chars
+             if char.box is not None and char.text.strip() and char.box.top >= box.bottom
+             and char.box.bottom <= box.top
+             and box.right - 0.5 <= char.box.left < box.right + margin}
+    return bool(after) and after <= BAR_PUNCTUATION
 
 
 def _check_hotline_on_paper(readings: list[HotlineOnPaper], hotline: str) -> list[Finding]:
