@@ -1,7 +1,8 @@
 """How a printed page reads, measured from the PDF, not from the stylesheet: the body size
 (the size most letters are set in, from each text object's font size and matrix), the
-smallest type, characters per line, lines broken with a hyphen, and the largest blank band
-of each page (rows without ink, at 50 dpi, as a share of the page's height).
+smallest type, characters per line, lines broken with a hyphen, the largest blank band
+of each page (rows without ink, at 50 dpi, as a share of the page's height), and the
+glyphs of two lines that overlap (from pdfium's glyph boxes).
 
     python benchmarks/page_measures.py build/        # a table of every screen PDF
 """
@@ -40,6 +41,7 @@ class PageMeasures:
     hyphenated: int  # lines that end in a hyphen inside a word
     blank_band: float  # the largest run of rows without ink, as a share of the height
     text: str
+    collisions: tuple[tuple[str, str, float], ...] = ()  # glyphs of two lines that overlap
 
 
 def text_object(textpage: pypdfium2.PdfTextPage, index: int,
@@ -64,19 +66,24 @@ def chars(page: pypdfium2.PdfPage) -> list[Char]:
     """Every character pdfium finds set level, with its size as printed: font size times the
     scale of its text object's matrix (WeasyPrint writes 12 px, scaled to 9 pt)."""
     textpage = page.get_textpage()
-    found = []
     try:
-        for index in range(textpage.count_chars()):
-            text = textpage.get_text_range(index, 1)
-            held = text_object(textpage, index)
-            if held is None or turned(held[1]):
-                continue
-            size, matrix = held
-            scale = abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5
-            left, bottom, right, top = textpage.get_charbox(index)
-            found.append(Char(text, round(size * scale, 2), left, bottom, right, top))
+        return [char for _, char in chars_with_index(textpage)]
     finally:
         textpage.close()
+
+
+def chars_with_index(textpage: pypdfium2.PdfTextPage) -> list[tuple[int, Char]]:
+    found = []
+    for index in range(textpage.count_chars()):
+        text = textpage.get_text_range(index, 1)
+        held = text_object(textpage, index)
+        # A draft mark is turned by its text matrix or by a transform around it.
+        if held is None or turned(held[1]) or pdfium.FPDFText_GetCharAngle(textpage, index):
+            continue
+        size, matrix = held
+        scale = abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5
+        left, bottom, right, top = textpage.get_charbox(index)
+        found.append((index, Char(text, round(size * scale, 2), left, bottom, right, top)))
     return found
 
 
@@ -95,6 +102,42 @@ def lines(found: list[Char]) -> list[list[Char]]:
         else:
             result.append([char])
     return result
+
+
+def line_collisions(page: pypdfium2.PdfPage) -> list[tuple[str, str, float]]:
+    """Where the glyphs of two lines overlap: (upper character, lower character, overlap
+    in pt) for each pair of glyph boxes of different lines that intersect. Lines are
+    grouped by baseline (a mark's origin is its letter's), so a vowel sign or a mark
+    above a letter is part of its own line, and only another line's glyphs collide."""
+    textpage = page.get_textpage()
+    x, y = ctypes.c_double(), ctypes.c_double()
+    placed: list[tuple[float, Char]] = []
+    try:
+        for index, char in chars_with_index(textpage):
+            if char.text.strip() and char.top > char.bottom:
+                pdfium.FPDFText_GetCharOrigin(textpage, index, x, y)
+                placed.append((round(y.value, 1), char))
+    finally:
+        textpage.close()
+    by_baseline: dict[float, list[Char]] = collections.defaultdict(list)
+    for baseline, char in placed:
+        by_baseline[baseline].append(char)
+    baselines = sorted(by_baseline, reverse=True)
+    hits = []
+    for number, upper in enumerate(baselines):
+        for lower in baselines[number + 1:]:
+            size = max(char.size_pt for char in by_baseline[upper] + by_baseline[lower])
+            if upper - lower > 3 * size:
+                break
+            if upper - lower < 0.5 * size:  # a raised or lowered mark of the same line
+                continue
+            for above in by_baseline[upper]:
+                for below in by_baseline[lower]:
+                    across = min(above.right, below.right) - max(above.left, below.left)
+                    overlap = below.top - above.bottom
+                    if across > 0.1 and overlap > 0.1:
+                        hits.append((above.text, below.text, round(overlap, 2)))
+    return hits
 
 
 def sizes_of(path: Path, page_index: int, word: str) -> list[float]:
@@ -124,7 +167,8 @@ def measure_page(page: pypdfium2.PdfPage) -> PageMeasures:
                      and line[-1].text in HYPHENS and line[-2].text.isalpha())
     return PageMeasures(body, dict(sizes), min((c.size_pt for c in letters), default=0.0),
                         line_chars,
-                        hyphenated, blank_band(page), "".join(c.text for c in found))
+                        hyphenated, blank_band(page), "".join(c.text for c in found),
+                        tuple(line_collisions(page)))
 
 
 def blank_band(page: pypdfium2.PdfPage, dpi: int = 50) -> float:
@@ -162,6 +206,9 @@ def row(record: dict, pages: list[PageMeasures]) -> dict:
         "chars_per_line_max": max(line_chars, default=0),
         "hyphenated": sum(page.hyphenated for page in pages),
         "blank_band": round(max(page.blank_band for page in pages), 2),
+        "line_collisions": sum(len(page.collisions) for page in pages),
+        "collision_max_pt": max((hit[2] for page in pages for hit in page.collisions),
+                                default=0.0),
         # A page number in the footer, the page's last words, on a leaflet of one page.
         "page_of_one": len(pages) == 1 and pages[0].text.rstrip().endswith(("1 / 1", "1/1")),
     }

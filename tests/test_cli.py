@@ -100,8 +100,8 @@ def test_check_counts_every_output_a_build_makes(run, bundled_build: Path):
     code, stdout, _ = run("check", "-p", BUNDLED)
     assert code == 0
     written = len(json.loads((bundled_build / "manifest.json").read_text())["outputs"])
-    assert written == 90
-    assert stdout == f"ok: 6 leaflet(s), 18 language(s), {written} PDF(s) to build\n"
+    assert written == 94
+    assert stdout == f"ok: 6 leaflet(s), 19 language(s), {written} PDF(s) to build\n"
 
 
 def test_the_working_folder_is_the_project_when_it_holds_one(run, small_project: Path,

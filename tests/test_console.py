@@ -15,9 +15,9 @@ def test_a_cold_build_of_the_bundled_project_fits_on_a_screen(bundled_cold_build
     assert len(lines) <= 30, "\n".join(lines)
     progress = [line for line in lines if line.startswith("[")]
     assert [line.split("]")[0] for line in progress] == [
-        "[1/90", "[10/90", "[20/90", "[30/90", "[40/90", "[50/90", "[60/90", "[70/90", "[80/90",
-        "[90/90"]
-    assert "80 of 90 PDF(s) are drafts, marked DRAFT on every page; by language:" in lines
+        "[1/94", "[10/94", "[20/94", "[30/94", "[40/94", "[50/94", "[60/94", "[70/94", "[80/94",
+        "[90/94", "[94/94"]
+    assert "84 of 94 PDF(s) are drafts, marked DRAFT on every page; by language:" in lines
     drafts = [line for line in lines if line.startswith("  ")]
     # Languages in the same state share a line.
     assert drafts == [
@@ -25,12 +25,12 @@ def test_a_cold_build_of_the_bundled_project_fits_on_a_screen(bundled_cold_build
         "  ru   Русский: 8 PDF(s); not reviewed: the labels and titles, 13 entries",
         "  am ar ckb es fa fr hi kmr prs ps so ta ti ur: 4 PDF(s) each; not reviewed: the "
         "labels and titles, 6 entries",
-        "  pl   Polski: 4 PDF(s); not reviewed: the labels and titles, 7 entries"]
+        "  be pl: 4 PDF(s) each; not reviewed: the labels and titles, 7 entries"]
     stale = [line for line in lines if "days old" in line]
     assert len(stale) == len(set(stale)) == 7  # each stale figure once, not once per PDF
     assert [line.split(":")[0] for line in lines if line.startswith("next:")] == ["next"] * 2
-    assert stdout == "built 90 PDF(s) in " + stdout.split(" in ", 1)[1]
-    assert stdout.rstrip().endswith("into out/ (90 rendered, 0 up to date)")
+    assert stdout == "built 94 PDF(s) in " + stdout.split(" in ", 1)[1]
+    assert stdout.rstrip().endswith("into out/ (94 rendered, 0 up to date)")
 
 
 def test_verbose_says_every_line(run, small_project: Path):

@@ -66,13 +66,13 @@ def test_an_entry_uncommented_and_translated_counts_as_translated(run, project: 
 
 
 def test_a_translation_may_start_from_another_language(run, project: Path):
-    code, _, stderr = run("lang", "add", "be", "--from", "ru", "-p", project)
+    code, _, stderr = run("lang", "add", "uk", "--from", "ru", "-p", project)
     assert code == 0, stderr
-    text = (project / "text" / "be.yaml").read_text(encoding="utf-8")
+    text = (project / "text" / "uk.yaml").read_text(encoding="utf-8")
     assert "started from Русский (ru)" in text
     russian = read_yaml(BUNDLED / "text" / "ru.yaml")
     assert f"title: {russian['leaflets']['village-handout']['title']}" in text
-    assert read_yaml(project / "text" / "be.yaml")["language"]["name"] == "Беларуская"
+    assert read_yaml(project / "text" / "uk.yaml")["language"]["name"] == "Українська"
 
 
 @pytest.mark.parametrize("args, message", [

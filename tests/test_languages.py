@@ -8,12 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from conftest import build_errors
 from leafletgen.build import check
 from leafletgen.fonts import load_fonts
 from leafletgen.languages import (
     babel_locale,
     default_font_stack,
     direction_of,
+    nearest_languages,
     script_of,
     unknown_subtag,
 )
@@ -47,6 +49,16 @@ def test_codes_cldr_does_not_know_are_named():
     assert unknown_subtag("ar-Latx") == "an unknown script 'Latx' in 'ar-Latx'"
 
 
+def test_an_unknown_code_is_told_the_nearest_known_languages():
+    # A language's English name where its code should be, or a code with a letter too many.
+    assert unknown_subtag("belarusian") == "an unknown language 'belarusian' (the nearest " \
+        "known: be or bel (Belarusian))"
+    assert "drw, prs or tnf (Dari)" in unknown_subtag("dari")
+    assert "ti or tir (Tigrinya)" in unknown_subtag("tigrinya")
+    assert nearest_languages("prss")[0] == "drw, prs or tnf (Dari)"
+    assert nearest_languages("somali")[0] == "so or som (Somali)"
+
+
 def test_a_dari_language_file_is_a_right_to_left_language(small_project: Path):
     shutil.copy(small_project / "text" / "lt.yaml", small_project / "text" / "prs.yaml")
     project, _ = check(small_project)
@@ -67,3 +79,11 @@ def test_the_languages_at_the_border_have_a_bundled_font(code: str, sample: str)
     stack = default_font_stack(code)
     assert set(stack) <= fonts.families
     assert {ord(ch) for ch in sample if not ch.isspace()} <= fonts.codepoints_of(stack)
+
+
+def test_a_file_named_after_its_language_is_told_the_code(small_project: Path, tmp_path: Path):
+    shutil.copy(small_project / "text" / "lt.yaml", small_project / "text" / "dari.yaml")
+    assert build_errors(small_project, tmp_path) == [
+        ": the file name must be a language code such as lt.yaml or "
+        "sr-Latn.yaml, not 'dari.yaml' (the nearest known: drw, prs or tnf (Dari); "
+        "dar (Dargwa); da or dan (Danish))"]

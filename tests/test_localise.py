@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime
+import html
 from pathlib import Path
 
 import pytest
+import weasyprint
+from babel.dates import format_date as _babel_date
 
-from conftest import edit, page_texts, pdf_text
+from conftest import REPO, edit, page_texts, pdf_text, visual_lines
 from leafletgen.build import BuildOptions, build
+from leafletgen.languages import babel_locale
 from leafletgen.localise import format_date, format_number, format_percentage
 
 DAY = datetime.date(2021, 7, 13)
@@ -21,7 +25,26 @@ DAY = datetime.date(2021, 7, 13)
     ("fr", "13 juillet 2021"),
 ])
 def test_dates_are_written_the_languages_way(code: str, expected: str):
-    assert format_date(DAY, code) == expected
+    assert format_date(DAY, code).replace("\u00a0", " ") == expected
+
+
+@pytest.mark.parametrize("code", ["en", "lt", "be", "uk", "he", "ar", "ur", "hi", "ta", "am",
+                                  "ja"])
+def test_a_date_never_breaks_across_lines(tmp_path: Path, code: str):
+    # In a box of no width a line breaks wherever it may: Babel's date breaks there, ours
+    # stays one line.
+    faces = "".join(f"@font-face {{ font-family: '{path.stem}'; src: url('{path.as_uri()}') }}"
+                    for path in (REPO / "fonts").glob("*-Regular.ttf"))
+    families = ", ".join(f"'{path.stem}'" for path in (REPO / "fonts").glob("*-Regular.ttf"))
+
+    def lines(text: str) -> int:
+        pdf = tmp_path / "date.pdf"
+        weasyprint.HTML(string=f"<style>{faces} p {{ width: 0; font-family: {families} }}"
+                               f"</style><p>{html.escape(text)}</p>").write_pdf(pdf)
+        return len(visual_lines(pdf))
+
+    assert lines(_babel_date(DAY, "long", locale=babel_locale(code))) > 1
+    assert lines(format_date(DAY, code)) == 1, format_date(DAY, code)
 
 
 def test_numbers_and_percentages_use_the_languages_separators():
@@ -33,7 +56,7 @@ def test_numbers_and_percentages_use_the_languages_separators():
 
 def test_a_language_cldr_does_not_know_still_gets_a_date():
     assert format_date(DAY, "prs") == format_date(DAY, "fa-AF")
-    assert format_date(DAY, "zz") == "July 13, 2021"
+    assert format_date(DAY, "zz") == "July\u00a013,\u00a02021"
 
 
 @pytest.mark.parametrize(("lang", "date"), [

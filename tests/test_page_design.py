@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BUNDLED, page_measures, page_texts, read_yaml
+from conftest import BUNDLED, page_measures, page_texts, read_yaml, with_css
+from leafletgen.build import BuildOptions, build
 
 # Arabic script, Ethiopic, Devanagari and Tamil set small
 LARGE_SCRIPTS = {"ar", "fa", "prs", "ckb", "ps", "ur", "ti", "am", "hi", "ta"}
@@ -26,17 +27,36 @@ def measured(bundled_build: Path) -> dict[str, dict]:
 
 
 def test_nothing_is_set_below_8_pt_and_no_word_is_hyphenated(measured):
-    assert len(measured) == 42
+    assert len(measured) == 43
     assert {path: row["smallest_pt"] for path, row in measured.items()
             if row["smallest_pt"] < 8} == {}
     assert {path: row["hyphenated"] for path, row in measured.items() if row["hyphenated"]} \
         == {}
 
 
+def test_no_two_lines_glyphs_overlap(measured):
+    # Vowel signs above and below Indic lines, marks over Arabic letters, a raised
+    # citation under a descender: measured on every glyph box of every bundled page.
+    assert {path: row["line_collisions"] for path, row in measured.items()
+            if row["line_collisions"]} == {}
+
+
+def test_lines_set_too_tight_are_seen_to_collide(small_project: Path, tmp_path: Path):
+    def collisions(output: str) -> int:
+        build(BuildOptions(small_project, tmp_path / output, languages=("lt",)))
+        [pdf] = (tmp_path / output).rglob("*.lt.pdf")
+        return page_measures.row({"path": pdf.name}, page_measures.measure(pdf))[
+            "line_collisions"]
+
+    assert collisions("as-designed") == 0
+    with_css(small_project, "html, h1, p, li { line-height: 0.6 !important; }")
+    assert collisions("tight") > 0
+
+
 def test_a5_leaflets_are_set_at_12_pt_and_a_point_more_in_arabic_script_and_ethiopic(measured):
     a5 = {path: row for path, row in measured.items()
           if row["leaflet"] in ("village-handout", "your-rights")}
-    assert len(a5) == 20
+    assert len(a5) == 21
     for path, row in a5.items():
         # Designed at 12 (13), set a point smaller to fit or up to two larger to fill.
         designed = 13 if row["language"] in LARGE_SCRIPTS else 12

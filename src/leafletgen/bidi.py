@@ -21,35 +21,37 @@ _STRONG_LTR = {"L"}
 _STRONG_RTL = {"R", "AL"}
 _CLOSING = {")": "(", "]": "["}
 _OPENING = {"(": ")", "[": "]"}
+_NUMBER_KINDS = {"EN", "AN"}
 
 
 @dataclass(frozen=True)
 class Run:
     text: str
     direction: str | None  # None: follows the surrounding text
-    is_number: bool = False  # digits and separators only: must never break across lines
+    is_number: bool = False  # a phone number: must never break across lines
 
 
 def split_runs(text: str, base: str) -> list[Run]:
     """Cut text into pieces in the base direction and isolated opposite-direction runs.
 
-    In right-to-left text an opposite run starts at a Latin (or other left-to-right) letter,
-    a European digit, or a `+` before one, and takes in spaces and punctuation for as long
-    as no right-to-left letter follows; trailing spaces and punctuation stay outside. In
-    left-to-right text the same holds for runs of right-to-left letters.
+    An opposite run starts at a letter of the other direction and takes in spaces,
+    punctuation and numbers for as long as no letter of the base direction follows;
+    trailing spaces and punctuation stay outside. Numbers on their own are not isolated:
+    the Unicode bidi algorithm (UAX #9) orders them, and the reader expects its order:
+    "1, 2, 3" and "2021–2023" read from the right in Arabic like the words around them,
+    and "45%" has its sign where the script puts it. One deliberate exception: a phone
+    number (`+` and digits) reads left to right as a whole, as it is dialled.
     """
     opposite = _STRONG_LTR if base == "rtl" else _STRONG_RTL
     own = _STRONG_RTL if base == "rtl" else _STRONG_LTR
-    # Western digits and a leading plus sign read left to right even in Arabic text.
-    starts = opposite | ({"EN"} if base == "rtl" else set())
     runs: list[Run] = []
     plain_start = 0
     index = 0
     while index < len(text):
         kind = unicodedata.bidirectional(text[index])
-        leading_plus = (base == "rtl" and text[index] == "+" and index + 1 < len(text)
-                        and unicodedata.bidirectional(text[index + 1]) == "EN")
-        if kind not in starts and not leading_plus:
+        phone = (base == "rtl" and text[index] == "+" and index + 1 < len(text)
+                 and unicodedata.bidirectional(text[index + 1]) == "EN")
+        if kind not in opposite and not phone:
             index += 1
             continue
         end = index
@@ -58,8 +60,11 @@ def split_runs(text: str, base: str) -> list[Run]:
             kind = unicodedata.bidirectional(text[end])
             if kind in own or (base == "rtl" and kind == "AN"):
                 break
-            if kind in starts or (kind == "ET" and base == "rtl" and last_strong == end - 1):
-                last_strong = end  # `%` after a number belongs to it
+            # Numbers after a letter join its run (UAX #9 rules W2, W7 and N1), and so
+            # does `%` right after a number.
+            if kind in opposite or kind in _NUMBER_KINDS or \
+                    (kind == "ET" and last_strong == end - 1):
+                last_strong = end
             end += 1
         stop = last_strong + 1
         # A closing bracket whose opening one is inside the run belongs to it: "(LT)".
@@ -71,8 +76,7 @@ def split_runs(text: str, base: str) -> list[Run]:
         if plain_start < index:
             runs.append(Run(text[plain_start:index], None))
         piece = text[index:stop]
-        is_number = not any(unicodedata.bidirectional(ch) in opposite for ch in piece)
-        runs.append(Run(piece, "ltr" if base == "rtl" else "rtl", is_number))
+        runs.append(Run(piece, "ltr" if base == "rtl" else "rtl", phone))
         plain_start = index = stop
     if plain_start < len(text):
         runs.append(Run(text[plain_start:], None))

@@ -20,7 +20,7 @@ from .errors import ContentError, Problem
 from .filenames import IMAGE_DIR, PROJECT_FILE
 from .files import read_content
 from .fit import Copyfit, FitStep
-from .languages import REORDERING_SCRIPTS, SMALL_SETTING_SCRIPTS
+from .languages import LEADING_SCALES, REORDERING_SCRIPTS, SMALL_SETTING_SCRIPTS
 from .localise import curl_quotes, format_date, format_figure, format_number, format_percentage
 from .markup import INLINE, answer_html, escape_markdown
 from .model import LanguageText, Leaflet, PageFormat, Project, office_format
@@ -176,6 +176,8 @@ def compose(
         "heading_font_family": view["heading_font_family"],
         # Whether the script sets small at a given size, and wants its type a point larger.
         "sets_small": language.script in SMALL_SETTING_SCRIPTS,
+        # Line heights are multiplied by it: scripts with marks above and below need more.
+        "leading_scale": LEADING_SCALES.get(language.script, 1.0),
         "companion": _language_view(project, leaflet, companion, source_numbers,
                                     colours["accent"]) if companion else None,
         # A pictogram by name, with its words in this language: `pictogram("phone")`.

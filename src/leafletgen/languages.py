@@ -7,6 +7,7 @@ All of it comes from CLDR through Babel (likely subtags, aliases), not from a ha
 
 from __future__ import annotations
 
+import difflib
 import functools
 from collections.abc import Mapping
 
@@ -71,12 +72,55 @@ def babel_locale(code: str) -> Locale:
     return Locale.parse("en")
 
 
+# CLDR's codes for no language at all.
+_NOT_LANGUAGES = {"und", "mul", "mis", "zxx"}
+
+
+@functools.cache
+def _language_names() -> Mapping[str, str]:
+    """Every language code CLDR knows, ISO 639-1 and 639-3 and its aliases, with its name
+    in English: `lt` Lithuanian, `prs` Dari, `kmr` Kurdish."""
+    names = Locale("en").languages
+    known = {code: name for code, name in names.items()
+             if "_" not in code and code not in _NOT_LANGUAGES}
+    for code, target in _aliases().items():
+        if "_" not in code and code not in known and target in names:
+            known[code] = names[target]
+    return known
+
+
+def nearest_languages(code: str, count: int = 3) -> list[str]:
+    """The known languages a mistaken code most likely meant, each as its codes and name
+    (`so or som (Somali)`): by name (`dari`, `belarusian`), then by spelling (`prss`)."""
+    names = _language_names()
+    wanted = code.split("-")[0].lower()
+    by_name = [known for known, name in names.items()
+               if len(wanted) >= 3 and name.lower().startswith(wanted)]
+    by_code = difflib.get_close_matches(wanted, list(names), count, cutoff=0.6)
+    lowered = {name.lower(): name for name in names.values()}
+    by_spelling = [lowered[name] for name in
+                   difflib.get_close_matches(wanted, list(lowered), count, cutoff=0.75)]
+    nearest = list(dict.fromkeys([names[known] for known in by_name + by_code] + by_spelling))
+    codes_of: dict[str, list[str]] = {}
+    for known, name in names.items():
+        codes_of.setdefault(name, []).append(known)
+    spelled = []
+    for name in nearest[:count]:
+        *others, last = sorted(codes_of[name], key=lambda known: (len(known), known))
+        spelled.append(f"{', '.join(others)} or {last} ({name})" if others
+                       else f"{last} ({name})")
+    return spelled
+
+
 def unknown_subtag(code: str) -> str | None:
     """What in a well-formed language code CLDR does not know: `xx`, `ar-Latx`, `lt-QQ`."""
     names = Locale("en")
     language, *rest = code.split("-")
     if language not in names.languages and language not in _aliases():
-        return f"an unknown language {language!r} (a code from ISO 639, e.g. lt, ar, ckb)"
+        nearest = nearest_languages(language)
+        return f"an unknown language {language!r} (" + (
+            f"the nearest known: {'; '.join(nearest)}" if nearest
+            else "a code from ISO 639, e.g. lt, ar, ckb") + ")"
     for subtag in rest:
         known = names.scripts if len(subtag) == 4 else names.territories
         if subtag not in known:
@@ -94,6 +138,14 @@ REORDERING_SCRIPTS = frozenset({"Beng", "Deva", "Gujr", "Guru", "Khmr", "Knda", 
 # the built-in templates give them a point more.
 SMALL_SETTING_SCRIPTS = frozenset({"Arab", "Ethi", "Beng", "Deva", "Gujr", "Guru", "Knda",
                                    "Mlym", "Sinh", "Taml", "Telu"})
+
+# How much more leading a script needs than Latin in tightly set lines (titles, a card's
+# phrases) so that no two lines' glyphs touch: vowel signs stand above the Indic headline
+# and below it. Measured from glyph boxes (benchmarks/page_measures.py): with Latin's
+# 1.15, the two-line titles of hi and ta overlapped by 0.7 and 0.8 pt; the body, at 1.4,
+# had no overlap in any bundled language, so it keeps its leading (and its type size).
+LEADING_SCALES = dict.fromkeys(REORDERING_SCRIPTS, 1.08)
+
 
 # Each script's fonts, in order; Noto Sans last so that Latin names, URLs and digits inside
 # any text come out in one consistent face. A project overrides a language's stack with

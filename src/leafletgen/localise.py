@@ -37,7 +37,19 @@ def format_figure(value: float, unit: str, code: str) -> str:
 
 
 def format_date(value: datetime.date, code: str) -> str:
-    return _babel_date(value, "long", locale=babel_locale(code))
+    """A date as the language writes it, that never breaks across lines: its spaces are
+    no-break spaces, and a word joiner holds the characters of a CJK date together
+    (`2000年9月26日` may break at every character)."""
+    written = _babel_date(value, "long", locale=babel_locale(code)).replace(" ", "\u00a0")
+    return WORD_JOINER.join(written) if any(map(_is_cjk, written)) else written
+
+
+WORD_JOINER = "\u2060"
+
+
+def _is_cjk(char: str) -> bool:
+    """An ideograph or kana: a line may break before or after any of them."""
+    return "\u3040" <= char <= "\u30ff" or "\u3400" <= char <= "\u9fff"
 
 
 @functools.cache

@@ -13,7 +13,13 @@ from ..content import (
     SourceLanguageFile,
 )
 from ..filenames import ENTRIES_FILE, STATISTICS_FILE, TEXT_DIR
-from ..languages import default_font_stack, direction_of, script_of, unknown_subtag
+from ..languages import (
+    default_font_stack,
+    direction_of,
+    nearest_languages,
+    script_of,
+    unknown_subtag,
+)
 from ..load import LoadedProject, YamlFile, dotted
 from ..markup import markup_problems
 from ..model import Entry, EntryText, LanguageText, Leaflet
@@ -60,8 +66,10 @@ def language(reader: Reader, code: str, file: YamlFile, source_language: str | N
 def _named_by_code(reader: Reader, code: str, file: YamlFile) -> bool:
     """Whether the file's name is a language code CLDR knows."""
     if not LANGUAGE_RE.match(code):
+        nearest = nearest_languages(code)
         reader.error(file, (), f"the file name must be a language code such as lt.yaml or "
-                     f"sr-Latn.yaml, not {file.path.name!r}")
+                     f"sr-Latn.yaml, not {file.path.name!r}" + (
+                         f" (the nearest known: {'; '.join(nearest)})" if nearest else ""))
         return False
     if unknown := unknown_subtag(code):
         reader.error(file, (), f"the file name {file.path.name!r} names {unknown}")
