@@ -17,8 +17,9 @@ SYSTEM_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subs
 SYSTEM_PACKAGES+=(tesseract-ocr-eng)
 # Tests only: strace aims signals at the build's renames; zbar is a second QR decoder,
 # independent of the zxing-cpp the build uses; Chromium sets the same lines as WeasyPrint
-# to compare their order with a browser's (driven by Playwright, from the test extras).
-TEST_PACKAGES=(strace zbar-tools chromium)
+# to compare their order with a browser's (driven by Playwright, from the test extras);
+# poppler's pdftotext is a second reader of the text layer, beside pdfium.
+TEST_PACKAGES=(strace zbar-tools chromium poppler-utils)
 VENV=.venv
 
 system_setup() {

@@ -3,12 +3,14 @@ fonts after it."""
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
 import unicodedata
 from pathlib import Path
 
 import pikepdf
+import pypdfium2
 import pytest
 
 from conftest import BUNDLED, DATA, REPO, decode_qr, edit, page_count
@@ -156,3 +158,36 @@ def test_fontconfig_folders_of_killed_builds_are_removed(small_project: Path, tm
     finally:
         shutil.rmtree(ours, ignore_errors=True)
         shutil.rmtree(abandoned, ignore_errors=True)
+
+
+def _faces_of(path: Path, needle: str) -> set[str]:
+    """The fonts that draw each occurrence of `needle` in the PDF's text layer."""
+    pdf = pypdfium2.PdfDocument(path)
+    faces = set()
+    name = ctypes.create_string_buffer(256)
+    flags = ctypes.c_int()
+    try:
+        for page in pdf:
+            textpage = page.get_textpage()
+            text = textpage.get_text_range().replace("\u00a0", " ")
+            start = text.find(needle)
+            while start >= 0:
+                for index in range(start, start + len(needle)):
+                    if text[index].strip():
+                        pypdfium2.raw.FPDFText_GetFontInfo(textpage, index, name, 256,
+                                                           ctypes.byref(flags))
+                        faces.add(name.value.decode().split("+")[-1])
+                start = text.find(needle, start + 1)
+    finally:
+        pdf.close()
+    return faces
+
+
+@pytest.mark.parametrize("lang", sorted(path.stem for path in (BUNDLED / "text").glob("*.yaml")))
+def test_the_hotline_is_set_in_the_latin_face_in_every_language(bundled_build: Path,
+                                                                 lang: str):
+    # A script's own face may draw digits of another design (Naskh, Devanagari, Tamil
+    # all have Latin digits); the number people dial is always set in the same face.
+    [screen, *_] = sorted(bundled_build.glob(f"*/*.{lang}.pdf"))
+    faces = _faces_of(screen, "+370 608 712 04")
+    assert faces and faces <= {"Noto-Sans", "Noto-Sans-Bold"}, (screen.name, faces)

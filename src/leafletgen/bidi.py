@@ -28,7 +28,7 @@ _NUMBER_KINDS = {"EN", "AN"}
 class Run:
     text: str
     direction: str | None  # None: follows the surrounding text
-    is_number: bool = False  # a phone number: must never break across lines
+    is_number: bool = False  # a phone number: never breaks across lines
 
 
 def split_runs(text: str, base: str) -> list[Run]:
@@ -40,7 +40,8 @@ def split_runs(text: str, base: str) -> list[Run]:
     the Unicode bidi algorithm (UAX #9) orders them, and the reader expects its order:
     "1, 2, 3" and "2021–2023" read from the right in Arabic like the words around them,
     and "45%" has its sign where the script puts it. One deliberate exception: a phone
-    number (`+` and digits) reads left to right as a whole, as it is dialled.
+    number (`+` and digits) is isolated left to right in any text, so that it reads as it
+    is dialled, stays on one line, and is set in the Latin face.
     """
     opposite = _STRONG_LTR if base == "rtl" else _STRONG_RTL
     own = _STRONG_RTL if base == "rtl" else _STRONG_LTR
@@ -49,9 +50,13 @@ def split_runs(text: str, base: str) -> list[Run]:
     index = 0
     while index < len(text):
         kind = unicodedata.bidirectional(text[index])
-        phone = (base == "rtl" and text[index] == "+" and index + 1 < len(text)
-                 and unicodedata.bidirectional(text[index + 1]) == "EN")
-        if kind not in opposite and not phone:
+        if phone_end := _phone_number_end(text, index):
+            if plain_start < index:
+                runs.append(Run(text[plain_start:index], None))
+            runs.append(Run(text[index:phone_end], "ltr", is_number=True))
+            plain_start = index = phone_end
+            continue
+        if kind not in opposite:
             index += 1
             continue
         end = index
@@ -75,12 +80,23 @@ def split_runs(text: str, base: str) -> list[Run]:
             index -= 1  # "(a) b" keeps its opening bracket too
         if plain_start < index:
             runs.append(Run(text[plain_start:index], None))
-        piece = text[index:stop]
-        runs.append(Run(piece, "ltr" if base == "rtl" else "rtl", phone))
+        runs.append(Run(text[index:stop], "ltr" if base == "rtl" else "rtl"))
         plain_start = index = stop
     if plain_start < len(text):
         runs.append(Run(text[plain_start:], None))
     return runs
+
+
+def _phone_number_end(text: str, index: int) -> int:
+    """Where a phone number starting at `index` ends (`+`, then digits in groups split by
+    single spaces or hyphens), or 0 if none starts there."""
+    if not (text.startswith("+", index) and text[index + 1:index + 2].isdigit()):
+        return 0
+    end = index + 1
+    while end < len(text) and (text[end].isdigit() or (
+            text[end] in " \u00a0-" and text[end + 1:end + 2].isdigit())):
+        end += 1
+    return end
 
 
 def _unbalanced(text: str, start: int, stop: int) -> bool:

@@ -174,6 +174,7 @@ def compose(
         "end": "left" if language.rtl else "right",
         "font_family": view["font_family"],
         "heading_font_family": view["heading_font_family"],
+        "latin_font_family": view["latin_font_family"],
         # Whether the script sets small at a given size, and wants its type a point larger.
         "sets_small": language.script in SMALL_SETTING_SCRIPTS,
         # Line heights are multiplied by it: scripts with marks above and below need more.
@@ -377,6 +378,8 @@ def _language_view(project: Project, leaflet: Leaflet, language: LanguageText,
         "font_family": font_family((*project.brand.faces.body, *language.font_stack)),
         "heading_font_family": font_family((*project.brand.faces.heading,
                                             *project.brand.faces.body, *language.font_stack)),
+        # For Latin runs and phone numbers: the stack's last family is its Latin face.
+        "latin_font_family": font_family((*project.brand.faces.body, language.font_stack[-1])),
         "labels": language.labels,
         "title": texts.title,
         "subtitle": texts.subtitle,

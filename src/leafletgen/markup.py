@@ -135,7 +135,7 @@ def _inline_html(children: list[Token], direction: str, inline: list[str]) -> st
     segments = _isolated_segments(text, tags, direction)
     html = []
     tag_index = 0
-    for start, end, isolate in segments:
+    for start, end, isolate in segments:  # isolate: the run's direction, or None
         piece = []
         is_number = True
         for char in text[start:end]:
@@ -147,9 +147,8 @@ def _inline_html(children: list[Token], direction: str, inline: list[str]) -> st
                 if char.isalpha():
                     is_number = False
         if isolate:
-            opposite = "ltr" if direction == "rtl" else "rtl"
             css_class = run_class(text[start:end].replace(_TAG, ""), is_number)
-            html.append(f'<bdi dir="{opposite}"{css_class}>{"".join(piece)}</bdi>')
+            html.append(f'<bdi dir="{isolate}"{css_class}>{"".join(piece)}</bdi>')
         else:
             html.append("".join(piece))
     return "".join(html)
@@ -207,10 +206,11 @@ def _flatten(children: list[Token], inline: list[str]) -> tuple[str, list[_Tag]]
 
 
 def _isolated_segments(text: str, tags: list[_Tag], direction: str,
-                       ) -> list[tuple[int, int, bool]]:
-    """(start, end, isolate) pieces covering `text`. An opposite-direction run takes in the
-    tags next to it whose partners it holds, so `<b>Caritas</b> Lietuva` is one isolate;
-    a run whose tags would not nest is isolated piece by piece between its tags."""
+                       ) -> list[tuple[int, int, str | None]]:
+    """(start, end, direction) pieces covering `text`, direction None where not isolated.
+    An isolated run takes in the tags next to it whose partners it holds, so
+    `<b>Caritas</b> Lietuva` is one isolate; a run whose tags would not nest is isolated
+    piece by piece between its tags."""
     tag_at: dict[int, int] = {}  # position in text -> tag index
     for position, char in enumerate(text):
         if char == _TAG:
@@ -224,12 +224,12 @@ def _isolated_segments(text: str, tags: list[_Tag], direction: str,
     runs = []
     offset = 0
     for run in split_runs(text, direction):
-        runs.append((offset, offset + len(run.text), run.direction is not None))
+        runs.append((offset, offset + len(run.text), run.direction))
         offset += len(run.text)
-    segments: list[tuple[int, int, bool]] = []
+    segments: list[tuple[int, int, str | None]] = []
     cursor = 0  # everything before it is in `segments`
-    for start, end, opposite in runs:
-        if not opposite:
+    for start, end, isolate in runs:
+        if not isolate:
             continue
         start = max(start, cursor)
         # Take in the neighbouring tags that this run's tags pair with.
@@ -239,18 +239,18 @@ def _isolated_segments(text: str, tags: list[_Tag], direction: str,
                 tags[tag_at[end]].partner is not None and partner_inside(end, start, end + 1):
             end += 1
         if cursor < start:
-            segments.append((cursor, start, False))
+            segments.append((cursor, start, None))
         if all(partner_inside(p, start, end) for p in range(start, end) if text[p] == _TAG):
-            segments.append((start, end, True))
+            segments.append((start, end, isolate))
         else:
             piece_start = start
             for p in [*(p for p in range(start, end) if text[p] == _TAG), end]:
                 if piece_start < p:
-                    segments.append((piece_start, p, True))
+                    segments.append((piece_start, p, isolate))
                 if p < end:
-                    segments.append((p, p + 1, False))
+                    segments.append((p, p + 1, None))
                 piece_start = p + 1
         cursor = end
     if cursor < len(text):
-        segments.append((cursor, len(text), False))
+        segments.append((cursor, len(text), None))
     return segments

@@ -22,6 +22,7 @@ from .fit import roomy
 from .options import DEFAULT_TIME_LIMIT, Severity
 from .resources import print_profile
 from .tagging import declare_languages, furniture_as_artifacts
+from .text_layer import mirrored_glyphs_as_drawn
 from .timing import time_limit
 
 MAX_RESOURCE_BYTES = 50_000_000  # a font or image a leaflet uses is far smaller
@@ -181,6 +182,7 @@ class Renderer:
                 identifier = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
                 pdf = document.write_pdf(pdf_identifier=identifier, pdf_tags=True,
                                          pdf_variant=variant)
+                pdf = mirrored_glyphs_as_drawn(pdf)
                 if variant == "pdf/ua-1":
                     pdf = furniture_as_artifacts(pdf)
         finally:

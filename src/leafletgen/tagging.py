@@ -17,6 +17,8 @@ from typing import Any
 
 import pikepdf
 
+from .text_layer import saved
+
 _ARTIFACT = [pikepdf.Name("/Artifact"), pikepdf.Dictionary(Type=pikepdf.Name("/Pagination"))]
 
 
@@ -76,12 +78,7 @@ def furniture_as_artifacts(pdf_bytes: bytes) -> bytes:
                 for mcid in orphans:
                     per_mcid[mcid] = None  # PDF null: no structure parent
                 changed = True
-        if not changed:
-            return pdf_bytes
-        output = io.BytesIO()
-        pdf.save(output, deterministic_id=True, compress_streams=True,
-                 min_version=pdf.pdf_version)
-        return output.getvalue()
+        return saved(pdf) if changed else pdf_bytes
 
 
 def _reachable(root: pikepdf.Object) -> set[tuple[int, int]]:
