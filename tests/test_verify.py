@@ -6,6 +6,7 @@ Disable any rule in verify.py and one of these fails (tests/mutate_checks.py pro
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -314,3 +315,14 @@ def test_a_line_that_ends_after_a_slash_or_dash_is_no_space():
     assert normalise_text("2021 –\r\n2023") == normalise_text("2021 – 2023")
     assert normalise_text("may\r\ncross") == "may cross"
     assert normalise_text("may\r\ncross") != normalise_text("maycross")
+
+
+def test_a_right_to_left_leaflet_with_left_to_right_text_passes_its_text_check(
+        small_project: Path, tmp_path: Path):
+    # A Hebrew file whose texts are still Lithuanian, as a new translation starts: on a
+    # right-to-left page viewers move each sentence's full stop to its other end
+    # (".Ar galiu padėti"), which the word-by-word check must allow.
+    shutil.copy(small_project / "text" / "lt.yaml", small_project / "text" / "he.yaml")
+    edit(small_project / "project.yaml", "languages: [en, lt]", "languages: [en, lt, he]")
+    build(BuildOptions(small_project, tmp_path / "out", languages=("he",)))
+    assert sorted(path.name for path in (tmp_path / "out").rglob("*.pdf")) == ["card.he.pdf"]

@@ -281,6 +281,16 @@ def _without_marks(text: str) -> str:
     return "".join(ch for ch in text if unicodedata.category(ch) not in ("Mn", "Cf"))
 
 
+def _core(word: str) -> str:
+    """A word without the punctuation at its ends: `doctor.` -> `doctor`, `(112)` -> `112`."""
+    start, end = 0, len(word)
+    while start < end and unicodedata.category(word[start]).startswith("P"):
+        start += 1
+    while end > start and unicodedata.category(word[end - 1]).startswith("P"):
+        end -= 1
+    return word[start:end]
+
+
 def _check_glyphs_drawn(drawn: str, expected: Iterable[str]) -> list[Finding]:
     """For scripts whose text layer cannot be read back: every letter of the expected text
     must at least be drawn by some font of the PDF. Vowel signs are left out: HarfBuzz
@@ -308,7 +318,9 @@ def _check_text(text: str, expected: Iterable[str], mode: TextCheck) -> list[Fin
     for wanted in expected:
         wanted = normalise_text(wanted)
         if mode == "words":
-            if not all(word in found for word in _without_marks(wanted).split()):
+            # A viewer moves a left-to-right phrase's full stop to its other end
+            # (".I need a doctor"): each word is looked for without its edge punctuation.
+            if not all(_core(word) in found for word in _without_marks(wanted).split()):
                 missing.append(wanted)
         elif wanted not in found:
             missing.append(wanted)
