@@ -42,6 +42,8 @@ def unreachable_marked_content(path: Path) -> tuple[int, int]:
                 if tag == "/Artifact":
                     artifacts += 1
                     continue
+                if "/MCID" not in properties:
+                    continue  # words given as ActualText, inside a tagged span
                 element = per_mcid[int(properties.MCID)]
                 lost += not isinstance(element, pikepdf.Dictionary) \
                     or element.objgen not in reachable

@@ -9,14 +9,16 @@ from pathlib import Path
 import pytest
 import weasyprint
 
-from conftest import REPO, page_texts
+from conftest import BUNDLED, REPO, page_texts, read_yaml
 from leafletgen.text_layer import mirrored_glyphs_as_drawn
 
 RTL_CARDS = ["ar", "ckb", "fa", "prs", "ps", "ur"]
 
 
 def _poppler_text(path: Path) -> str:
-    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True,
+    """In the order the page draws it (-raw): poppler's layout order interleaves the
+    letters of the draft mark, set across the page, with the lines under it."""
+    return subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"], check=True,
                           capture_output=True, text=True).stdout
 
 
@@ -51,3 +53,25 @@ def test_without_the_correction_a_mirrored_bracket_copies_as_its_mirror(tmp_path
 def test_a_pdf_without_mirrored_glyphs_is_left_as_it_is():
     raw = weasyprint.HTML(string="<p>No brackets here.</p>").write_pdf()
     assert mirrored_glyphs_as_drawn(raw) is raw
+
+
+@pytest.mark.parametrize("lang", ["hi", "ta"])
+def test_reordering_scripts_copy_as_written(bundled_build: Path, lang: str):
+    # Vowel signs drawn before their consonant: pdfium gave "अɡधिकार" for "अधिकार".
+    title = read_yaml(BUNDLED / "text" / f"{lang}.yaml")["leaflets"]["your-rights"]["title"]
+    leaflet = bundled_build / "your-rights" / f"your-rights.{lang}.pdf"
+    assert title in " ".join(page_texts(leaflet))
+    assert title in " ".join(_poppler_text(leaflet).split())
+
+
+def test_without_actual_text_devanagari_copies_garbled(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch):
+    # WeasyPrint as it comes, even where this process has rendered a leaflet before.
+    drawing = weasyprint.draw.draw_text
+    monkeypatch.setattr(weasyprint.draw, "draw_text", getattr(drawing, "original", drawing))
+    font = (REPO / "fonts" / "NotoSansDevanagari-Regular.ttf").as_uri()
+    html = (f"<style>@font-face {{ font-family: D; src: url({font}) }} p {{ font-family: D }}"
+            "</style><p>शरण का अधिकार</p>")
+    raw = tmp_path / "raw.pdf"
+    raw.write_bytes(weasyprint.HTML(string=html).write_pdf())
+    assert "अधिकार" not in page_texts(raw)[0]

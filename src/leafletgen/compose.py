@@ -20,7 +20,7 @@ from .errors import ContentError, Problem
 from .filenames import IMAGE_DIR, PROJECT_FILE
 from .files import read_content
 from .fit import Copyfit, FitStep
-from .languages import LEADING_SCALES, REORDERING_SCRIPTS, SMALL_SETTING_SCRIPTS
+from .languages import LEADING_SCALES, SMALL_SETTING_SCRIPTS
 from .localise import curl_quotes, format_date, format_figure, format_number, format_percentage
 from .markup import INLINE, answer_html, escape_markdown
 from .model import LanguageText, Leaflet, PageFormat, Project, office_format
@@ -39,8 +39,8 @@ SOURCE_QR_MM = 18.0
 
 
 # How the text layer can be checked: "exact" (copy-paste gives the text), "words"
-# (right-to-left: viewers reorder mixed lines), "glyphs" (reordering scripts like Tamil).
-TextCheck = Literal["exact", "words", "glyphs"]
+# (right-to-left: viewers reorder mixed lines).
+TextCheck = Literal["exact", "words"]
 
 
 @dataclass(frozen=True)
@@ -272,8 +272,7 @@ def compose(
         qr_codes=tuple(q for q in [hotline_qr, *source_qrs] if q is not None),
         expected_text=tuple(expected),
         draft_reasons=reasons,
-        text_check="words" if language.rtl else
-        "glyphs" if language.script in REORDERING_SCRIPTS else "exact",
+        text_check="words" if language.rtl else "exact",
         hotline=hotline.display,
         kind=kind,
         page_format=page_format,

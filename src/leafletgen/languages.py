@@ -129,8 +129,8 @@ def unknown_subtag(code: str) -> str | None:
     return None
 
 
-# Scripts whose glyphs are stored out of reading order (vowel signs before consonants), so
-# a PDF's text layer cannot give the words back reliably.
+# Scripts whose glyphs are stored out of reading order (vowel signs before consonants): a
+# PDF's glyphs cannot give their words back, so text_layer.py adds them as ActualText.
 REORDERING_SCRIPTS = frozenset({"Beng", "Deva", "Gujr", "Guru", "Khmr", "Knda", "Mlym", "Mymr",
                                 "Orya", "Sinh", "Taml", "Telu"})
 

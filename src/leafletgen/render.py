@@ -22,7 +22,7 @@ from .fit import roomy
 from .options import DEFAULT_TIME_LIMIT, Severity
 from .resources import print_profile
 from .tagging import declare_languages, furniture_as_artifacts
-from .text_layer import mirrored_glyphs_as_drawn
+from .text_layer import copy_as_read, mirrored_glyphs_as_drawn
 from .timing import time_limit
 
 MAX_RESOURCE_BYTES = 50_000_000  # a font or image a leaflet uses is far smaller
@@ -96,9 +96,11 @@ class Renderer:
         from weasyprint.text.fonts import FontConfiguration
 
         self._weasyprint = weasyprint
+        from weasyprint import draw
         from weasyprint.pdf import tags
 
         declare_languages(tags)  # PDF/UA: a language change is declared where it happens
+        copy_as_read(draw)  # text in Devanagari, Tamil ... copies as written
         self._allowed_roots = tuple(root.resolve() for root in allowed_roots)
         self._font_config = FontConfiguration()
         # The last few renders: a leaflet's office sheets are made from the very PDF its

@@ -8,6 +8,12 @@ and poppler both gave ")112(" for the Lithuanian phrase on the Arabic pocket car
 each mirrored glyph is mapped back to the character the font itself says it draws (its
 `cmap`): left-to-right lines copy as written, and readers that reorder a right-to-left
 line (pdfium) mirror the brackets back as the bidi algorithm does.
+
+And Devanagari, Bengali, Tamil and the other scripts whose vowel signs are drawn before
+the consonant they follow: HarfBuzz merges a syllable into glyphs whose order is not the
+text's, and a glyph's ToUnicode entry cannot say "these letters, in that order" (pdfium
+gave "अɡधिकार" for "अधिकार"). Each line of such text is marked with its words as an
+`/ActualText` span, which pdfium and poppler both copy instead of the glyphs.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
+from typing import Any
 
 import pikepdf
 from fontTools.ttLib import TTFont
@@ -88,3 +95,41 @@ def _drawn_by(font: pikepdf.Object) -> dict[int, str]:
     except Exception:  # a font fontTools cannot read keeps its mapping
         return {}
     return {gid: chars[0] for gid, chars in characters.items() if len(chars) == 1}
+
+
+# The Unicode blocks of the scripts that reorder vowel signs (languages.REORDERING_SCRIPTS):
+# Devanagari to Sinhala, Myanmar, Khmer, and Devanagari Extended.
+_REORDERING_BLOCKS = ((0x0900, 0x0DFF), (0x1000, 0x109F), (0x1780, 0x17FF), (0xA8E0, 0xA8FF))
+
+
+def _reorders(text: str) -> bool:
+    return any(low <= ord(char) <= high for char in text for low, high in _REORDERING_BLOCKS)
+
+
+def copy_as_read(draw_module: Any) -> None:
+    """Make WeasyPrint (`weasyprint.draw`) mark each piece of text in a reordering script
+    with its words as ActualText. Patched once per process. A text an element hides from
+    readers (`aria-hidden`: the draft mark across the page) is left alone: pdfium spreads
+    an ActualText evenly over its span, and over a turned line that runs off the page."""
+    draw_text = draw_module.draw_text
+    if getattr(draw_text, "copies_as_read", False):
+        return
+
+    import pydyf
+
+    def draw_text_as_read(stream: Any, textbox: Any, *args: Any) -> None:
+        element = getattr(textbox, "element", None)
+        if not _reorders(textbox.text) or (
+                element is not None and element.get("aria-hidden") == "true"):
+            draw_text(stream, textbox, *args)
+            return
+        stream.begin_marked_content(
+            "Span", pydyf.Dictionary({"ActualText": pydyf.String(textbox.text)}))
+        try:
+            draw_text(stream, textbox, *args)
+        finally:
+            stream.end_marked_content()
+
+    draw_text_as_read.copies_as_read = True  # type: ignore[attr-defined]
+    draw_text_as_read.original = draw_text  # type: ignore[attr-defined]
+    draw_module.draw_text = draw_text_as_read

@@ -107,11 +107,7 @@ def verify(rendered: RenderedDocument, fonts: FontSet, reader: PaperReader,
     text = " ".join(page.text for page in pages)
     with pikepdf.open(io.BytesIO(rendered.pdf)) as document:
         used_fonts = _pdf_fonts(document)
-    if composed.text_check == "glyphs":
-        drawn = "".join(set().union(*used_fonts.values()))
-        findings += _check_glyphs_drawn(drawn, composed.expected_text)
-    else:
-        findings += _check_text(text, composed.expected_text, composed.text_check)
+    findings += _check_text(text, composed.expected_text, composed.text_check)
     measured = _measure_qr(decoded, composed.qr_codes)
     findings += _check_qr(measured, composed.qr_codes)
     findings += _check_fonts(used_fonts, fonts)
@@ -289,21 +285,6 @@ def _core(word: str) -> str:
     while end > start and unicodedata.category(word[end - 1]).startswith("P"):
         end -= 1
     return word[start:end]
-
-
-def _check_glyphs_drawn(drawn: str, expected: Iterable[str]) -> list[Finding]:
-    """For scripts whose text layer cannot be read back: every letter of the expected text
-    must at least be drawn by some font of the PDF. Vowel signs are left out: HarfBuzz
-    merges them into cluster glyphs whose ToUnicode entry names the cluster's first sign."""
-    drawn_letters = set(unicodedata.normalize("NFD", drawn))
-    findings = []
-    for wanted in expected:
-        letters = {ch for ch in unicodedata.normalize("NFD", wanted)
-                   if unicodedata.category(ch).startswith(("L", "N"))}
-        if missing := "".join(sorted(letters - drawn_letters)):
-            findings.append(Finding("error", f"text {wanted!r} is not drawn in the PDF: "
-                                    f"{missing!r} missing"))
-    return findings
 
 
 def _check_text(text: str, expected: Iterable[str], mode: TextCheck) -> list[Finding]:
