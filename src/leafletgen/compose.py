@@ -364,8 +364,16 @@ def _language_view(project: Project, leaflet: Leaflet, language: LanguageText,
                 "say": [_phrase(project, language, officials_text, phrase, values)
                         for phrase in entry.say],
                 # Set when the entry is printed from a fallback language: the template
-                # marks it and gives it that language's lang and dir.
+                # marks it and gives it that language's lang, dir and fonts (in another
+                # script's face first, even its spaces would be that face's).
                 "fallback": printed.language if printed.is_fallback else None,
+                "fallback_fonts": {
+                    "body": font_family((*project.brand.faces.body,
+                                         *printed.language.font_stack)),
+                    "heading": font_family((*project.brand.faces.heading,
+                                            *project.brand.faces.body,
+                                            *printed.language.font_stack)),
+                } if printed.is_fallback else None,
             })
         sections.append({"id": section.id, "heading": texts.sections[section.id],
                          "new_page": section.new_page, "entries": entries})
