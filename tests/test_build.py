@@ -257,7 +257,7 @@ def test_an_overflow_is_one_problem_for_all_outputs_of_a_leaflet(run, tmp_path: 
     shutil.copytree(BUNDLED, project)
     text = (project / "text" / "en.yaml").read_text(encoding="utf-8")
     start = text.index("answer: |\n", text.index("  met-people:")) + len("answer: |\n")
-    long = "      A long paragraph that does not fit on the page. " * 160 + "\n\n"
+    long = "      A long paragraph that does not fit on the page. " * 60 + "\n\n"
     (project / "text" / "en.yaml").write_text(text[:start] + long + text[start:],
                                               encoding="utf-8")
     code, _, stderr = run("build", "-p", project, "-o", "out", "--lang", "en",
