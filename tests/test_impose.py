@@ -3,10 +3,13 @@ office printer (two-up, four-up, booklets and roll folds in folding order)."""
 
 from __future__ import annotations
 
+import shutil
+
 import pikepdf
 import pytest
 
 from conftest import (
+    BUNDLED,
     MM,
     boxes,
     bundled_outputs,
@@ -17,6 +20,7 @@ from conftest import (
     pixel_at,
     render,
     text_positions,
+    visual_lines,
 )
 from leafletgen.build import build
 from leafletgen.impose import booklet_order, roll_fold_sides
@@ -216,3 +220,18 @@ def test_booklet_office_sheets_in_folding_order(small_project, tmp_path):
 
     assert halves(0) == ["PAGE-4", "title"]
     assert halves(1) == ["PAGE-2", "PAGE-3"]
+
+
+def test_a_press_reports_office_copy_keeps_its_running_heads_on_the_page(tmp_path):
+    # An office copy of an A4 report has a 6 mm top margin; wrapped to two lines there,
+    # the title and the draft line in the running heads rose past the sheet's top edge
+    # (verification: "text runs past the page's edge ('ŽŠ')").
+    project = tmp_path / "leaflets"
+    shutil.copytree(BUNDLED, project)
+    edit(project / "project.yaml", "    template: report.html\n",
+         "    template: report.html\n    outputs: [screen, office]\n")
+    build(BuildOptions(project, tmp_path / "out", leaflets=("press-report",),
+                       languages=("lt",)))
+    office = tmp_path / "out" / "press-report" / "press-report.lt.office.pdf"
+    head = [line for line in visual_lines(office, 1) if "Žmonės" in line]
+    assert len(head) == 1 and "JUODRAŠTIS" in head[0] and "SienosGrupė" in head[0], head
