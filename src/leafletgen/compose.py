@@ -342,6 +342,7 @@ def _language_view(project: Project, leaflet: Leaflet, language: LanguageText,
     }
     answer_values = {name: escape_markdown(value) for name, value in values.items()}
     answer_values |= {f"icon:{name}": INLINE for name in icon_names()}
+    faces = _faces(project, language)
     sections = []
     for section in leaflet.sections:
         entries = []
@@ -367,13 +368,8 @@ def _language_view(project: Project, leaflet: Leaflet, language: LanguageText,
                 # marks it and gives it that language's lang, dir and fonts (in another
                 # script's face first, even its spaces would be that face's).
                 "fallback": printed.language if printed.is_fallback else None,
-                "fallback_fonts": {
-                    "body": font_family((*project.brand.faces.body,
-                                         *printed.language.font_stack)),
-                    "heading": font_family((*project.brand.faces.heading,
-                                            *project.brand.faces.body,
-                                            *printed.language.font_stack)),
-                } if printed.is_fallback else None,
+                "fallback_fonts": _faces(project, printed.language)
+                if printed.is_fallback else None,
             })
         sections.append({"id": section.id, "heading": texts.sections[section.id],
                          "new_page": section.new_page, "entries": entries})
@@ -381,18 +377,25 @@ def _language_view(project: Project, leaflet: Leaflet, language: LanguageText,
         "language": language,
         "code": language.code,
         "direction": language.direction,
-        # The brand's faces first: where they have no glyph, the language's own fonts do.
-        "font_family": font_family((*project.brand.faces.body, *language.font_stack)),
-        "heading_font_family": font_family((*project.brand.faces.heading,
-                                            *project.brand.faces.body, *language.font_stack)),
-        # For Latin runs and phone numbers: the stack's last family is its Latin face.
-        "latin_font_family": font_family((*project.brand.faces.body, language.font_stack[-1])),
+        "font_family": faces["body"],
+        "heading_font_family": faces["heading"],
+        "latin_font_family": faces["latin"],
         "labels": language.labels,
         "title": texts.title,
         "subtitle": texts.subtitle,
         "sections": sections,
         "pictogram": icon,
     }
+
+
+def _faces(project: Project, language: LanguageText) -> dict[str, markupsafe.Markup]:
+    """A language's CSS font families: the brand's faces first (where they have no glyph,
+    the language's own fonts do), for the body, for headings, and for Latin runs and phone
+    numbers (the stack's last family is its Latin face)."""
+    brand = project.brand.faces
+    return {"body": font_family((*brand.body, *language.font_stack)),
+            "heading": font_family((*brand.heading, *brand.body, *language.font_stack)),
+            "latin": font_family((*brand.body, language.font_stack[-1]))}
 
 
 def _pictogram_html(icon: Pictogram) -> str:

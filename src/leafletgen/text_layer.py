@@ -97,13 +97,10 @@ def _drawn_by(font: pikepdf.Object) -> dict[int, str]:
     return {gid: chars[0] for gid, chars in characters.items() if len(chars) == 1}
 
 
-# The Unicode blocks of the scripts that reorder vowel signs (languages.REORDERING_SCRIPTS):
-# Devanagari to Sinhala, Myanmar, Khmer, and Devanagari Extended.
-_REORDERING_BLOCKS = ((0x0900, 0x0DFF), (0x1000, 0x109F), (0x1780, 0x17FF), (0xA8E0, 0xA8FF))
-
-
-def _reorders(text: str) -> bool:
-    return any(low <= ord(char) <= high for char in text for low, high in _REORDERING_BLOCKS)
+# A letter of a script that reorders vowel signs (languages.REORDERING_SCRIPTS), by its
+# Unicode block: Devanagari to Sinhala, Myanmar, Khmer, and Devanagari Extended. Searched
+# in every text box drawn, so one compiled pattern.
+_REORDERS = re.compile("[\u0900-\u0DFF\u1000-\u109F\u1780-\u17FF\uA8E0-\uA8FF]")
 
 
 def copy_as_read(draw_module: Any) -> None:
@@ -119,7 +116,7 @@ def copy_as_read(draw_module: Any) -> None:
 
     def draw_text_as_read(stream: Any, textbox: Any, *args: Any) -> None:
         element = getattr(textbox, "element", None)
-        if not _reorders(textbox.text) or (
+        if not _REORDERS.search(textbox.text) or (
                 element is not None and element.get("aria-hidden") == "true"):
             draw_text(stream, textbox, *args)
             return
