@@ -33,6 +33,17 @@ DATA = Path(__file__).resolve().parent / "data"
 BUNDLED = REPO / "leaflets"
 
 
+# Every bundled font as a CSS @font-face, under its file's family ("NotoSansDevanagari"),
+# for tests that set text in WeasyPrint or a browser without leafletgen's fontconfig.
+FONT_FILES = sorted((REPO / "fonts").glob("*.ttf"))
+FONT_FAMILIES = list(dict.fromkeys(path.stem.split("-")[0] for path in FONT_FILES))
+FONT_FACES_CSS = "".join(
+    f"@font-face {{ font-family: '{path.stem.split('-')[0]}'; src: url('{path.as_uri()}');"
+    f" font-weight: {'bold' if 'Bold' in path.stem else 'normal'};"
+    f" font-style: {'italic' if 'Italic' in path.stem else 'normal'} }}"
+    for path in FONT_FILES)
+
+
 @dataclass(frozen=True)
 class ColdBuild:
     """The bundled project built from nothing by the command line, as a person runs it."""

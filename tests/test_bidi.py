@@ -14,7 +14,15 @@ import pytest
 import tinyhtml5
 import weasyprint
 
-from conftest import BUNDLED, REPO, locate_qr, page_count, pdf_text, read_yaml, visual_lines
+from conftest import (
+    BUNDLED,
+    FONT_FACES_CSS,
+    locate_qr,
+    page_count,
+    pdf_text,
+    read_yaml,
+    visual_lines,
+)
 from leafletgen.bidi import isolate_html, split_runs
 from leafletgen.build import check
 from leafletgen.compose import compose, make_environment
@@ -212,14 +220,9 @@ def _without_isolates(piece: str) -> str:
 
 
 def _one_line_each(lines: list[tuple[str, str]], language: str) -> str:
-    faces = "".join(
-        f"@font-face {{ font-family: '{path.stem.split('-')[0]}'; src: url('{path.as_uri()}');"
-        f" font-weight: {'bold' if 'Bold' in path.stem else 'normal'};"
-        f" font-style: {'italic' if 'Italic' in path.stem else 'normal'} }}"
-        for path in (REPO / "fonts").glob("*.ttf"))
     families = ", ".join(f"'{family.replace(' ', '')}'" for family in default_font_stack(language))
     body = "".join(f'<div class="line" dir="{direction}">{html}</div>' for direction, html in lines)
-    return (f'<html lang="{language}"><head><style>{faces}'
+    return (f'<html lang="{language}"><head><style>{FONT_FACES_CSS}'
             "@page { size: 2000mm 1500mm; margin: 10mm }"
             f"body {{ margin: 0; font-family: {families}; font-size: 12pt }}"
             ".line { white-space: nowrap; line-height: 2 }</style></head>"

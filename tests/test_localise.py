@@ -10,7 +10,7 @@ import pytest
 import weasyprint
 from babel.dates import format_date as _babel_date
 
-from conftest import REPO, edit, page_texts, pdf_text, visual_lines
+from conftest import FONT_FACES_CSS, FONT_FAMILIES, edit, page_texts, pdf_text, visual_lines
 from leafletgen.build import BuildOptions, build
 from leafletgen.languages import babel_locale
 from leafletgen.localise import format_date, format_number, format_percentage
@@ -33,13 +33,11 @@ def test_dates_are_written_the_languages_way(code: str, expected: str):
 def test_a_date_never_breaks_across_lines(tmp_path: Path, code: str):
     # In a box of no width a line breaks wherever it may: Babel's date breaks there, ours
     # stays one line.
-    faces = "".join(f"@font-face {{ font-family: '{path.stem}'; src: url('{path.as_uri()}') }}"
-                    for path in (REPO / "fonts").glob("*-Regular.ttf"))
-    families = ", ".join(f"'{path.stem}'" for path in (REPO / "fonts").glob("*-Regular.ttf"))
+    families = ", ".join(f"'{family}'" for family in FONT_FAMILIES)
 
     def lines(text: str) -> int:
         pdf = tmp_path / "date.pdf"
-        weasyprint.HTML(string=f"<style>{faces} p {{ width: 0; font-family: {families} }}"
+        weasyprint.HTML(string=f"<style>{FONT_FACES_CSS} p {{ width: 0; font-family: {families} }}"
                                f"</style><p>{html.escape(text)}</p>").write_pdf(pdf)
         return len(visual_lines(pdf))
 

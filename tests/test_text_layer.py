@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import weasyprint
 
-from conftest import BUNDLED, REPO, page_texts, read_yaml
+from conftest import BUNDLED, FONT_FACES_CSS, page_texts, read_yaml
 from leafletgen.text_layer import mirrored_glyphs_as_drawn
 
 RTL_CARDS = ["ar", "ckb", "fa", "prs", "ps", "ur"]
@@ -35,11 +35,7 @@ def test_brackets_copy_as_written_on_a_right_to_left_card(bundled_build: Path, l
 def test_without_the_correction_a_mirrored_bracket_copies_as_its_mirror(tmp_path: Path):
     # An Arabic line first, then a Latin one: WeasyPrint maps each glyph to the text it
     # first drew, so the Latin brackets come out swapped until they are corrected.
-    font = (REPO / "fonts" / "NotoSans-Regular.ttf").as_uri()
-    arabic = (REPO / "fonts" / "NotoNaskhArabic-Regular.ttf").as_uri()
-    html = (f"<style>@font-face {{ font-family: A; src: url({arabic}) }}"
-            f"@font-face {{ font-family: L; src: url({font}) }}"
-            "p { font-family: A, L }</style>"
+    html = (f"<style>{FONT_FACES_CSS} p {{ font-family: NotoNaskhArabic, NotoSans }}</style>"
             '<p dir="rtl">اتصل (112) الآن</p><p dir="ltr">Skambinkite (112) dabar</p>')
     raw = weasyprint.HTML(string=html).write_pdf()
     for name, data in (("raw", raw), ("corrected", mirrored_glyphs_as_drawn(raw))):
@@ -69,9 +65,8 @@ def test_without_actual_text_devanagari_copies_garbled(tmp_path: Path,
     # WeasyPrint as it comes, even where this process has rendered a leaflet before.
     drawing = weasyprint.draw.draw_text
     monkeypatch.setattr(weasyprint.draw, "draw_text", getattr(drawing, "original", drawing))
-    font = (REPO / "fonts" / "NotoSansDevanagari-Regular.ttf").as_uri()
-    html = (f"<style>@font-face {{ font-family: D; src: url({font}) }} p {{ font-family: D }}"
-            "</style><p>शरण का अधिकार</p>")
+    html = (f"<style>{FONT_FACES_CSS} p {{ font-family: NotoSansDevanagari }}</style>"
+            "<p>शरण का अधिकार</p>")
     raw = tmp_path / "raw.pdf"
     raw.write_bytes(weasyprint.HTML(string=html).write_pdf())
     assert "अधिकार" not in page_texts(raw)[0]
