@@ -30,6 +30,8 @@ class Char:
     bottom: float
     right: float
     top: float
+    baseline: float  # the origin's height: a mark's is its letter's
+
 
 
 @dataclass(frozen=True)
@@ -66,24 +68,23 @@ def chars(page: pypdfium2.PdfPage) -> list[Char]:
     """Every character pdfium finds set level, with its size as printed: font size times the
     scale of its text object's matrix (WeasyPrint writes 12 px, scaled to 9 pt)."""
     textpage = page.get_textpage()
+    x, y = ctypes.c_double(), ctypes.c_double()
+    found = []
     try:
-        return [char for _, char in chars_with_index(textpage)]
+        for index in range(textpage.count_chars()):
+            text = textpage.get_text_range(index, 1)
+            held = text_object(textpage, index)
+            # A draft mark is turned by its text matrix or by a transform around it.
+            if held is None or turned(held[1]) or pdfium.FPDFText_GetCharAngle(textpage, index):
+                continue
+            size, matrix = held
+            scale = abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5
+            left, bottom, right, top = textpage.get_charbox(index)
+            pdfium.FPDFText_GetCharOrigin(textpage, index, x, y)
+            found.append(Char(text, round(size * scale, 2), left, bottom, right, top,
+                              round(y.value, 1)))
     finally:
         textpage.close()
-
-
-def chars_with_index(textpage: pypdfium2.PdfTextPage) -> list[tuple[int, Char]]:
-    found = []
-    for index in range(textpage.count_chars()):
-        text = textpage.get_text_range(index, 1)
-        held = text_object(textpage, index)
-        # A draft mark is turned by its text matrix or by a transform around it.
-        if held is None or turned(held[1]) or pdfium.FPDFText_GetCharAngle(textpage, index):
-            continue
-        size, matrix = held
-        scale = abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5
-        left, bottom, right, top = textpage.get_charbox(index)
-        found.append((index, Char(text, round(size * scale, 2), left, bottom, right, top)))
     return found
 
 
@@ -104,24 +105,15 @@ def lines(found: list[Char]) -> list[list[Char]]:
     return result
 
 
-def line_collisions(page: pypdfium2.PdfPage) -> list[tuple[str, str, float]]:
+def line_collisions(found: list[Char]) -> list[tuple[str, str, float]]:
     """Where the glyphs of two lines overlap: (upper character, lower character, overlap
     in pt) for each pair of glyph boxes of different lines that intersect. Lines are
-    grouped by baseline (a mark's origin is its letter's), so a vowel sign or a mark
-    above a letter is part of its own line, and only another line's glyphs collide."""
-    textpage = page.get_textpage()
-    x, y = ctypes.c_double(), ctypes.c_double()
-    placed: list[tuple[float, Char]] = []
-    try:
-        for index, char in chars_with_index(textpage):
-            if char.text.strip() and char.top > char.bottom:
-                pdfium.FPDFText_GetCharOrigin(textpage, index, x, y)
-                placed.append((round(y.value, 1), char))
-    finally:
-        textpage.close()
+    grouped by baseline, so a vowel sign or a mark above a letter is part of its own
+    line, and only another line's glyphs collide."""
+    placed = [char for char in found if char.text.strip() and char.top > char.bottom]
     by_baseline: dict[float, list[Char]] = collections.defaultdict(list)
-    for baseline, char in placed:
-        by_baseline[baseline].append(char)
+    for char in placed:
+        by_baseline[char.baseline].append(char)
     baselines = sorted(by_baseline, reverse=True)
     hits = []
     for number, upper in enumerate(baselines):
@@ -168,7 +160,7 @@ def measure_page(page: pypdfium2.PdfPage) -> PageMeasures:
     return PageMeasures(body, dict(sizes), min((c.size_pt for c in letters), default=0.0),
                         line_chars,
                         hyphenated, blank_band(page), "".join(c.text for c in found),
-                        tuple(line_collisions(page)))
+                        tuple(line_collisions(found)))
 
 
 def blank_band(page: pypdfium2.PdfPage, dpi: int = 50) -> float:
