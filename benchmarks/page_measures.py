@@ -74,8 +74,7 @@ def chars(page: pypdfium2.PdfPage) -> list[Char]:
         for index in range(textpage.count_chars()):
             text = textpage.get_text_range(index, 1)
             held = text_object(textpage, index)
-            # A draft mark is turned by its text matrix or by a transform around it.
-            if held is None or turned(held[1]) or pdfium.FPDFText_GetCharAngle(textpage, index):
+            if held is None or turned(held[1]):
                 continue
             size, matrix = held
             scale = abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5

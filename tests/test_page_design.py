@@ -41,6 +41,14 @@ def test_no_two_lines_glyphs_overlap(measured):
             if row["line_collisions"]} == {}
 
 
+def test_the_draft_mark_across_the_page_is_not_measured_as_text(bundled_build: Path):
+    # Measured as lines, its turned letters would collide with every line they cross. The
+    # English half of the French leaflet's draft mark is drawn only there.
+    french = bundled_build / "your-rights" / "your-rights.fr.pdf"
+    assert all("DRAFT" in text for text in page_texts(french))
+    assert not any("DRAFT" in page.text for page in page_measures.measure(french))
+
+
 def test_lines_set_too_tight_are_seen_to_collide(small_project: Path, tmp_path: Path):
     def collisions(output: str) -> int:
         build(BuildOptions(small_project, tmp_path / output, languages=("lt",)))
