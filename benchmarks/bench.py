@@ -85,7 +85,7 @@ def make_large_project(target: Path, languages: int) -> Path:
     config["leaflets"] = {
         "your-rights": rights,
         "rights-a4": {**rights, "format": "A4"},
-        "rights-a6": {**rights, "format": "A6", "pages": 2},
+        "rights-a6": {**rights, "format": "A6", "pages": 4},
         "pocket-card": config["leaflets"]["pocket-card"],
     }
     (project / "project.yaml").write_text(dump(config, allow_unicode=True),

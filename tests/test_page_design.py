@@ -8,9 +8,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pypdfium2
 import pytest
 
-from conftest import BUNDLED, page_measures, page_texts, read_yaml, with_css
+from conftest import BUNDLED, edit, page_measures, page_texts, read_yaml, with_css
 from leafletgen.build import BuildOptions, build
 
 # Arabic script, Ethiopic, Devanagari and Tamil set small
@@ -175,3 +176,23 @@ def test_the_trifold_stripe_is_on_trimmed_edges_only(bundled_build: Path):
         folds = [sum(widths[:i]) for i in (1, 2)]
         assert blue(image, 1.0) and blue(image, sum(widths) - 1.0) and blue(image, -bleed + 0.5)
         assert not any(blue(image, fold + dx) for fold in folds for dx in (-1.0, 1.0)), side
+
+
+def test_an_a6_handout_keeps_its_hotline_band_on_the_page(small_project: Path, tmp_path: Path):
+    # At A5's 24 pt beside a 26 mm code, the number ran 20 mm past an A6 page's edge, and
+    # verification refused every page: "the hotline reads '+3706087120' on paper".
+    edit(small_project / "project.yaml", "format: A5\n    pages: 1\n", "format: A6\n")
+    build(BuildOptions(small_project, tmp_path / "out", languages=("en", "lt")))
+    for pdf_path in sorted((tmp_path / "out").rglob("*.pdf")):
+        pdf = pypdfium2.PdfDocument(pdf_path)
+        try:
+            for page in pdf:
+                width = page.get_width()
+                text = page.get_textpage()
+                found = text.get_text_range()
+                start = found.find("+370 608 712 04")
+                assert start != -1, pdf_path.name
+                right = max(text.get_charbox(index)[2] for index in range(start, start + 15))
+                assert right < width - 11 / 25.4 * 72 + 1, (pdf_path.name, right, width)
+        finally:
+            pdf.close()
