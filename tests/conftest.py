@@ -357,13 +357,22 @@ def colour_operators(pdf: pikepdf.Pdf) -> set[str]:
 
 def text_positions(path: Path, page: int, needle: str) -> list[float]:
     """Left edges (pt) of every occurrence of `needle` on a page."""
+    return [left for left, _ in text_extents(path, page, needle)]
+
+
+def text_extents(path: Path, page: int, needle: str) -> list[tuple[float, float]]:
+    """Left and right edges (pt) of every occurrence of `needle` on a page: its first
+    character's left, the rightmost right of its characters."""
     pdf = pypdfium2.PdfDocument(path)
     try:
         textpage = pdf[page].get_textpage()
         searcher = textpage.search(needle)
         found = []
         while (hit := searcher.get_next()) is not None:
-            found.append(textpage.get_charbox(hit[0])[0])
+            start, count = hit
+            found.append((textpage.get_charbox(start)[0],
+                          max(textpage.get_charbox(index)[2]
+                              for index in range(start, start + count))))
         return found
     finally:
         pdf.close()
