@@ -2,6 +2,7 @@
 # leafletgen's one entry point for a fresh Debian/Ubuntu machine:
 #   ./dev.sh build   set everything up, then build the bundled leaflets into build/
 #   ./dev.sh test    set everything up (with test tools), then run the test suite
+#   ./dev.sh serve   set everything up, then open the workspace (leafletgen serve)
 #   ./dev.sh setup   only set up
 # Setup is idempotent: it installs missing system libraries, creates .venv and installs
 # leafletgen into it. Run it again any time; it does only what is missing.
@@ -58,5 +59,6 @@ case "$command" in
     setup) system_setup "${TEST_PACKAGES[@]}"; python_setup "[test]" ;;
     build) system_setup; python_setup ""; exec "$VENV/bin/leafletgen" build "$@" ;;
     test)  system_setup "${TEST_PACKAGES[@]}"; python_setup "[test]"; exec "$VENV/bin/python" -m pytest "$@" ;;
-    *) echo "usage: ./dev.sh build|test|setup [arguments for leafletgen build or pytest]" >&2; exit 2 ;;
+    serve) system_setup; python_setup ""; exec "$VENV/bin/leafletgen" serve "$@" ;;
+    *) echo "usage: ./dev.sh build|test|serve|setup [arguments for leafletgen or pytest]" >&2; exit 2 ;;
 esac

@@ -10,6 +10,7 @@ from leafletgen.manifest import (
     HotlineOnPaper,
     Manifest,
     OutputRecord,
+    PageArea,
     QrReading,
     read_manifest,
     read_record,
@@ -18,16 +19,19 @@ from leafletgen.manifest import (
 RECORD = {
     "leaflet": "card", "language": "ar", "path": "card/card.ar.pdf", "pages": 1,
     "bytes": 1000, "sha256": "0" * 64, "draft": True, "draft_reasons": ["ar: not reviewed"],
-    "warnings": [], "qr_codes": [{"page": 1, "target": "tel:+37060871204", "module_mm": 0.61}],
+    "warnings": [], "qr_codes": [{"page": 1, "target": "tel:+37060871204", "module_mm": 0.61,
+                                  "area": {"left": 0.7, "top": 0.8, "right": 0.9, "bottom": 0.95}}],
     "fonts": ["NotoNaskhArabic"], "kind": "screen", "body_pt": 9.0, "designed_pt": 9.0,
     "page_fills": [0.62], "preflight": None,
-    "hotline_on_paper": [{"page": 1, "read": "+37060871204", "contrast": 210}],
+    "hotline_on_paper": [{"page": 1, "read": "+37060871204", "contrast": 210, "area": None}],
 }
 
 
 def test_a_record_reads_back_as_written(tmp_path: Path):
     record = OutputRecord.model_validate(RECORD)
-    assert record.qr_codes == (QrReading(page=1, target="tel:+37060871204", module_mm=0.61),)
+    assert record.qr_codes == (QrReading(page=1, target="tel:+37060871204", module_mm=0.61,
+                                         area=PageArea(left=0.7, top=0.8, right=0.9,
+                                                       bottom=0.95)),)
     assert record.hotline_on_paper == (HotlineOnPaper(page=1, read="+37060871204",
                                                       contrast=210),)
     manifest = Manifest(tool="leafletgen 0", project="P", subsetter="harfbuzz",

@@ -19,7 +19,8 @@ def test_wheel_builds_a_project_away_from_the_checkout(tmp_path: Path):
     names = set(zipfile.ZipFile(wheel).namelist())
     for required in ("leafletgen/templates/handout.html", "leafletgen/templates/leaflet.css",
                      "leafletgen/fonts/NotoSans-Regular.ttf", "leafletgen/fonts/OFL.txt",
-                     "leafletgen/starter/project.yaml"):
+                     "leafletgen/starter/project.yaml", "leafletgen/workspace/pages/base.html",
+                     "leafletgen/workspace/static/workspace.js"):
         assert required in names
 
     site = tmp_path / "site"

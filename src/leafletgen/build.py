@@ -325,7 +325,8 @@ def _built(made: MadeDocument, path: Path, output_dir: Path) -> BuiltOutput:
         draft=bool(composed.draft_reasons),
         draft_reasons=composed.draft_reasons,
         warnings=tuple(finding.message for finding in verification.warnings),
-        qr_codes=tuple(QrReading(page=qr.page, target=qr.text, module_mm=round(qr.module_mm, 3))
+        qr_codes=tuple(QrReading(page=qr.page, target=qr.text, module_mm=round(qr.module_mm, 3),
+                                 area=qr.area)
                        for qr in verification.decoded_qr if qr.module_mm is not None),
         fonts=tuple(verification.fonts),
         kind=composed.kind,

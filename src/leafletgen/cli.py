@@ -508,6 +508,50 @@ def review_command(project_dir: Path, language: str, entries: tuple[str, ...],
         click.echo(f"not reviewed: entry {entry_id}: {why}", err=True)
 
 
+@cli.command("serve")
+@PROJECT_OPTION
+@click.option("--output", "-o", "output_dir", default="build", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Where the workspace's builds write PDFs and page images.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The address to listen on; anything but this computer's own is reachable "
+                   "from the network, with the printed token only.")
+def serve_command(project_dir: Path, output_dir: Path, port: int, host: str) -> None:
+    """Open the workspace: the leaflets, their pages, translation and review, in a web
+    browser on this computer (Ctrl-C stops it)."""
+    import socket
+
+    import uvicorn
+
+    from .workspace.app import create_app
+    from .workspace.guard import Guard
+
+    listening = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listening.bind((host, port))
+    except OSError as error:
+        click.echo(f"error: cannot listen on {host} port {port}: {error.strerror or error}; "
+                   "choose another with --port", err=True)
+        sys.exit(1)
+    guard = Guard.for_address(host, port)
+    try:
+        app = create_app(project_dir, output_dir, guard)
+    except ContentError as error:
+        _fail(error)
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"workspace for {display_path(project_dir)}/ at "
+               f"http://{shown}:{port}/?token={guard.token}", err=True)
+    click.echo("open that address in a web browser; Ctrl-C stops the workspace", err=True)
+    # Ctrl-C and `kill` are uvicorn's: it stops cleanly, then raises the signal again for
+    # the handler it found, which has nothing left to do.
+    for stop in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stop, lambda signum, frame: None)
+    uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[listening])
+    click.echo("workspace stopped", err=True)
+
+
 @cli.command("init")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 def init_command(directory: Path) -> None:

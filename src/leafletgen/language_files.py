@@ -5,6 +5,7 @@ new file, still validates (`po import` and `lang add` both write through here).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import io
 import os
@@ -17,7 +18,7 @@ from babel import Locale, UnknownLocaleError
 from ruamel.yaml import YAML
 
 from .errors import ContentError, Problem
-from .filenames import SCHEMA_DIR, TEXT_DIR
+from .filenames import SCHEMA_DIR, STATISTICS_FILE, TEXT_DIR
 from .files import read_content, write_temporary
 from .languages import unknown_subtag
 from .load import MAX_FILE_BYTES, load_project, load_yaml
@@ -91,7 +92,7 @@ def add_language(project: Project, code: str, from_code: str | None = None) -> N
     for entry_id, entry in model.entries.items():
         lines = io.StringIO()
         yaml.dump({entry_id: {"translated_from": fingerprint(source.entries[entry_id]),
-                              "question": entry.question, "answer": _literal(entry.answer)}},
+                              "question": entry.question, "answer": literal_text(entry.answer)}},
                   lines)
         commented += [f"# {line}".rstrip() for line in lines.getvalue().splitlines()]
     buffer = io.StringIO()
@@ -109,7 +110,7 @@ def add_language(project: Project, code: str, from_code: str | None = None) -> N
         f"# --entries` shows what is left; `leafletgen po export {code}` gives the same texts\n"
         "# to a translation tool instead.\n"
         + buffer.getvalue() + "entries:\n" + "".join(f"  {line}\n" for line in commented))
-    write_language_file(project, path, text)
+    write_content_file(project, path, text)
     validated = validate(load_project(project.root))
     made_in = tuple(leaflet.id for leaflet in validated.leaflets.values()
                     if code in leaflet.languages)
@@ -128,23 +129,37 @@ def _native_name(code: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-def _literal(text: str) -> str:
+def literal_text(text: str) -> str:
     from ruamel.yaml.scalarstring import LiteralScalarString
 
     return LiteralScalarString(text + "\n") if "\n" in text.strip() else text
 
 
-def write_language_file(project: Project, path: Path, text: str) -> None:
-    """Validate the project as it would be with `text` as the language file `path`, then
-    write it atomically, keeping the permissions of the file it replaces."""
+def content_file_problems(project: Project, path: Path, text: str) -> list[Problem]:
+    """What validation says of the project as it would be with `text` as its language file
+    or statistics.yaml at `path`: the check before a write, and the workspace's as one
+    types. Empty: it validates."""
     loaded = load_project(project.root)
-    loaded.texts[path.stem] = load_yaml(path, replacement=text.encode("utf-8"))
     try:
+        replacement = load_yaml(path, replacement=text.encode("utf-8"))
+        if path == project.root / STATISTICS_FILE:
+            loaded = dataclasses.replace(loaded, statistics=replacement)
+        else:
+            loaded.texts[path.stem] = replacement
         validate(loaded)
     except ContentError as error:
+        return list(error.problems)
+    return []
+
+
+def write_content_file(project: Project, path: Path, text: str) -> None:
+    """Validate the project as it would be with `text` as the language file (or the
+    statistics) `path`, then write it atomically, keeping the permissions of the file it
+    replaces."""
+    if problems := content_file_problems(project, path, text):
         raise ContentError([Problem(problem.file, problem.line, problem.key,
                                     f"after the change: {problem.message}")
-                            for problem in error.problems]) from None
+                            for problem in problems])
     mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else None  # kept as it was
     temporary = None
     try:
@@ -220,7 +235,7 @@ def review_language(project: Project, code: str, entry_ids: tuple[str, ...], by:
         data.insert(list(data).index("status") + 1, "review", {"by": by.strip(), "date": on})
     buffer = io.StringIO()
     yaml.dump(data, buffer)
-    write_language_file(project, language.file, buffer.getvalue())
+    write_content_file(project, language.file, buffer.getvalue())
     return Review(language.file, tuple(reviewable), tuple(left), not entry_ids)
 
 

@@ -18,12 +18,23 @@ class Record(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+class PageArea(Record):
+    """Where something stands on its page, as fractions of the page's width and height
+    from its top-left corner: enough to draw it on a picture of the page at any size."""
+
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+
 class QrReading(Record):
     """A QR code decoded from the output's pixels."""
 
     page: int  # 1-based
     target: str
     module_mm: float  # one module, measured on paper
+    area: PageArea | None = None  # where it was decoded
 
 
 class HotlineOnPaper(Record):
@@ -32,6 +43,7 @@ class HotlineOnPaper(Record):
     page: int  # 1-based
     read: str  # digits and + as OCR read them
     contrast: int  # of its ink against what is behind it, 0-255
+    area: PageArea | None = None  # where the text layer has it, which the pixels were read at
 
 
 class OutputIntent(Record):

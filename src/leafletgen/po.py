@@ -21,7 +21,7 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 from . import __version__
 from .errors import ProblemList
 from .files import read_content
-from .language_files import round_trip_yaml, write_language_file
+from .language_files import round_trip_yaml, write_content_file
 from .load import MAX_FILE_BYTES
 from .model import Project
 from .placeholders import placeholders
@@ -181,7 +181,7 @@ def import_po(project: Project, po_path: Path) -> ImportResult:
     if updates or confirmed:  # an unchanged catalogue leaves the file as it is, byte for byte
         buffer = io.StringIO()
         yaml.dump(data, buffer)
-        write_language_file(project, language.file, buffer.getvalue())
+        write_content_file(project, language.file, buffer.getvalue())
     return ImportResult(language.file, tuple(sorted(updates)), tuple(sorted(confirmed)))
 
 

@@ -31,7 +31,7 @@ from .options import BuildOptions
 
 STATE_NAME = ".leafletgen-state.json"
 _LARGEST_HASHED = 50_000_000
-_FORMAT = 2  # 2: outputs have kinds, preflight reports and type sizes
+_FORMAT = 3  # 2: outputs have kinds, preflight reports and type sizes; 3: page areas
 # Installed packages whose version changes what a PDF looks like.
 _RENDERING_PACKAGES = ("weasyprint", "pydyf", "tinycss2", "tinyhtml5", "fonttools", "qrcode",
                        "markdown-it-py", "babel", "jinja2")

@@ -21,7 +21,7 @@ import zxingcpp
 from .compose import TextCheck
 from .fit import overflow_message
 from .fonts import FontSet
-from .manifest import HotlineOnPaper, PreflightReport
+from .manifest import HotlineOnPaper, PageArea, PreflightReport
 from .options import Severity
 from .paper import MIN_CONTRAST, Box, PaperReader, crop_margin
 from .preflight import preflight, preflight_warnings
@@ -43,6 +43,7 @@ class DecodedQr:
     page: int  # 1-based
     text: str
     module_mm: float | None  # measured from the raster; None if the target is unknown
+    area: PageArea | None = None
 
 
 @dataclass(frozen=True)
@@ -230,7 +231,11 @@ def _read_hotlines(pdf: pypdfium2.PdfDocument, pages: list[_PageText],
         read = reading.text.replace(" ", "")
         if read.endswith("1") and _bar_after(pages[number - 1], box):
             read = read[:-1]
-        readings.append(HotlineOnPaper(page=number, read=read, contrast=reading.contrast))
+        width, height = pdf[number - 1].get_size()
+        area = PageArea(left=box.left / width, top=1 - box.top / height,
+                        right=box.right / width, bottom=1 - box.bottom / height)
+        readings.append(HotlineOnPaper(page=number, read=read, contrast=reading.contrast,
+                                       area=area))
     return readings
 
 
@@ -309,27 +314,46 @@ def _check_text(text: str, expected: Iterable[str], mode: TextCheck) -> list[Fin
             for wanted in missing]
 
 
-def _decode_qr_codes(pdf: pypdfium2.PdfDocument) -> list[tuple[int, zxingcpp.Barcode]]:
+def _decode_qr_codes(pdf: pypdfium2.PdfDocument) -> list[_Decoded]:
     found = []
     for number, page in enumerate(pdf, start=1):
         image = page.render(scale=PRINT_DPI / 72, grayscale=True).to_pil()
         for barcode in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormats(
                 zxingcpp.BarcodeFormat.QRCode)):
-            found.append((number, barcode))
+            found.append(_Decoded(number, barcode, image.size))
     return found
 
 
-def _measure_qr(decoded: list[tuple[int, Any]], qr_codes: Iterable[QrCode]) -> list[DecodedQr]:
+@dataclass(frozen=True)
+class _Decoded:
+    page: int
+    barcode: Any  # zxingcpp.Barcode
+    image_size: tuple[int, int]  # of the page's raster it was found in, in pixels
+
+    @property
+    def area(self) -> PageArea:
+        position = self.barcode.position
+        corners = [position.top_left, position.top_right, position.bottom_right,
+                   position.bottom_left]
+        width, height = self.image_size
+        return PageArea(left=min(c.x for c in corners) / width,
+                        top=min(c.y for c in corners) / height,
+                        right=max(c.x for c in corners) / width,
+                        bottom=max(c.y for c in corners) / height)
+
+
+def _measure_qr(decoded: list[_Decoded], qr_codes: Iterable[QrCode]) -> list[DecodedQr]:
     modules_by_target = {qr.target: qr.symbol_modules for qr in qr_codes}
     result = []
-    for page, barcode in decoded:
+    for found in decoded:
+        barcode = found.barcode
         modules = modules_by_target.get(barcode.text)
         module_mm = None
         if modules:
             position = barcode.position
             width_px = abs(position.top_right.x - position.top_left.x)
             module_mm = width_px / modules * MM_PER_INCH / PRINT_DPI
-        result.append(DecodedQr(page, barcode.text, module_mm))
+        result.append(DecodedQr(found.page, barcode.text, module_mm, found.area))
     return result
 
 
