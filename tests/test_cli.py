@@ -18,8 +18,8 @@ def test_build_writes_the_documented_paths(run, small_project: Path, tmp_path: P
     assert "  lt  Lietuvių: 1 PDF(s); not reviewed: the labels and titles, 2 entries\n" in stderr
     assert sorted(p.relative_to(tmp_path / "out").as_posix()
                   for p in (tmp_path / "out").rglob("*")) == [
-        ".leafletgen-state.json", "card", "card/card.en.pdf", "card/card.lt.pdf",
-        "manifest.json"]
+        ".leafletgen-sources.json", ".leafletgen-state.json", "card", "card/card.en.pdf",
+        "card/card.lt.pdf", "manifest.json"]
 
 
 def test_lang_and_leaflet_select_and_the_manifest_keeps_the_rest(run, small_project: Path,

@@ -214,6 +214,12 @@ def test_a_reviewer_marks_an_entry_reviewed(served, browser):
     assert page.locator("#entry-legal .badge").inner_text() == "reviewed"
     assert page.locator("#entry-help .badge").inner_text() == "unreviewed"
 
+    page.fill("input[name=by]", "Aisha")
+    page.click("button:has-text('Mark the whole language reviewed')")
+    data = read_yaml(served.project / "text/ar.yaml")
+    assert data["status"] == "reviewed" and data["review"]["by"] == "Aisha"
+    assert data["entries"]["help"]["review"]["source"] == "12fd73c93195"
+
 
 def test_a_new_language_is_started_as_lang_add_starts_it(served, browser):
     page = served.login(browser)

@@ -9,12 +9,13 @@ from pathlib import Path
 import pytest
 
 from conftest import DATA, read_yaml
+from leafletgen.build import BuildOptions, build
 from leafletgen.language_files import write_content_file
 from leafletgen.load import load_project
+from leafletgen.source_history import SourceHistory
 from leafletgen.validate import validate
 from leafletgen.workspace.editing import (
     Edit,
-    SourceArchive,
     check_edits,
     edited_file,
     entry_rows,
@@ -76,14 +77,15 @@ def test_a_lost_placeholder_gets_the_command_lines_message(project_dir):
 
 
 def test_an_outdated_translation_shows_what_changed_in_the_source(project_dir, tmp_path):
-    archive = SourceArchive(tmp_path / "build")
+    output = tmp_path / "build"
+    build(BuildOptions(project_dir, output, languages=("en",)))  # it sees the source as it was
+    history = SourceHistory(output)
     project = _project(project_dir)
-    archive.remember(project)  # the workspace has seen the source as it was
     text, _ = edited_file(project, "en", {"legal": Edit(
         "Is crossing to ask for asylum a crime?", "No, under Article 291 part 2 of the Code.")})
     write_content_file(project, project.languages["en"].file, text)
     project = _project(project_dir)
-    rows = {row.id: row for row in entry_rows(project, "ar", archive)}
+    rows = {row.id: row for row in entry_rows(project, "ar", history)}
     assert rows["legal"].status == "outdated"
     assert rows["legal"].source_changes == {"answer": (
         ("same", "No, under Article 291 part "), ("removed", "2."), ("added", "2 of the Code."))}
@@ -94,7 +96,7 @@ def test_an_outdated_translation_shows_what_changed_in_the_source(project_dir, t
     assert changed == ["legal"]
     write_content_file(project, project.languages["ar"].file, text)
     project = _project(project_dir)
-    assert entry_rows(project, "ar", archive)[0].status == "unreviewed"
+    assert entry_rows(project, "ar", history)[0].status == "unreviewed"
 
 
 def test_a_reviewed_entry_that_is_changed_loses_its_review(project_dir):

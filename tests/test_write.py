@@ -225,7 +225,7 @@ def _each_rename(run_stopped, cases: list[tuple[str, int]]):
 @pytest.mark.skipif(STRACE is None, reason="needs strace (./dev.sh test installs it)")
 def test_a_stop_during_the_commit_waits_until_the_build_is_whole(commit_case):
     run_stopped, renames, before = commit_case
-    assert renames == 5  # the journal, two PDFs, the manifest, the state
+    assert renames == 6  # the journal, two PDFs, the manifest, the source texts, the state
     cases = [("SIGTERM", when) for when in range(1, renames + 1)] + [("SIGINT", 3)]
     for stop, when, stopped, output in _each_rename(run_stopped, cases):
         assert stopped.returncode == 130, (stop, when, stopped.stderr)

@@ -34,6 +34,7 @@ from .model import Leaflet, Project
 from .options import OUTPUT_KINDS, BuildOptions
 from .preview import preview_name
 from .resources import PACKAGE_DIR, builtin_folders
+from .source_history import HISTORY_NAME, SourceHistory
 from .state import (
     STATE_NAME,
     BuildState,
@@ -204,6 +205,9 @@ def _render_and_write(options: BuildOptions, project: Project, fonts: FontSet,
             state.store(name, keys[name], {**stored, "preview_dpi": options.preview_dpi},
                         files, {str(p): file_digest(p) for p in rendered.resources})
         manifest = _write_manifest(writer, output_dir, project, result)
+        # The source texts seen, for the workspace's diffs: staged by every build, so that
+        # a commit renames the same files whatever the folder held.
+        writer.stage(HISTORY_NAME, SourceHistory(output_dir).with_project(project)[0])
         # This build's files: each output's PDF and previews, as its state entry lists them.
         files = {name: digest for document in composed
                  for name, digest in state.data["outputs"][document.output_name]["files"].items()}

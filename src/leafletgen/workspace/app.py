@@ -4,6 +4,7 @@ and answers with a page made by the workspace's Jinja templates."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import io
 import mimetypes
@@ -34,6 +35,7 @@ from ..manifest import OutputRecord, read_manifest
 from ..model import Leaflet, Project
 from ..options import OUTPUT_KINDS
 from ..preview import preview_name
+from ..source_history import HISTORY_NAME, SourceHistory
 from ..translation import (
     BlockerKind,
     blocker_kinds,
@@ -42,8 +44,9 @@ from ..translation import (
     source_language,
 )
 from ..validate import validate
+from ..write import write_file
 from .builds import Builds, Job
-from .editing import SourceArchive, check_edits, edited_file, entry_rows, file_version, form_edits
+from .editing import check_edits, edited_file, entry_rows, file_version, form_edits
 from .guard import Guard, GuardMiddleware, checked_form, inside
 
 HERE = Path(__file__).resolve().parent
@@ -58,11 +61,14 @@ class Workspace:
     builds: Builds
     fonts: FontSet
     pages: Environment
-    archive: SourceArchive
+    history: SourceHistory
 
     def project(self) -> Project:
         project = validate(load_project(self.project_dir))
-        self.archive.remember(project)
+        updated, adds = self.history.with_project(project)
+        if adds:  # an unwritable output folder costs the diffs only
+            with contextlib.suppress(OSError):
+                write_file(self.output_dir, HISTORY_NAME, updated)
         return project
 
 
@@ -75,7 +81,7 @@ def create_app(project_dir: Path, output_dir: Path, guard: Guard) -> Starlette:
     pages.filters["with_chips"] = with_chips
     project = validate(load_project(project_dir))
     workspace = Workspace(project_dir, output_dir, Builds(project_dir, output_dir),
-                          load_fonts(project.font_dirs), pages, SourceArchive(output_dir))
+                          load_fonts(project.font_dirs), pages, SourceHistory(output_dir))
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -267,7 +273,7 @@ def _editor(request: Request, workspace: Workspace, project: Project, code: str,
     language = project.languages[code]
     return _page(request, "translate.html", status_code, title=f"{language.name} ({code})",
                  project=project, language=language, source=source_language(project),
-                 rows=entry_rows(project, code, workspace.archive),
+                 rows=entry_rows(project, code, workspace.history),
                  version=file_version(language.file), problems=[str(p) for p in problems or []],
                  saved=saved, edits=edits or {})
 

@@ -5,10 +5,8 @@ comments and layout kept."""
 
 from __future__ import annotations
 
-import contextlib
 import difflib
 import io
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -23,12 +21,11 @@ from ..language_files import content_file_problems, literal_text, round_trip_yam
 from ..load import MAX_FILE_BYTES
 from ..model import EntryText, Project
 from ..placeholders import in_order
+from ..source_history import SourceHistory
 from ..state import file_digest
 from ..translation import OUTDATED, EntryStatus, entry_status, fingerprint, source_language
-from ..write import write_file
 
 FIELDS = ("question", "answer")
-ARCHIVE_NAME = ".leafletgen-sources.json"
 Change = tuple[Literal["same", "removed", "added"], str]
 
 
@@ -51,38 +48,6 @@ class Edit:
     confirmed: bool = False  # "the translation still matches the changed source"
 
 
-class SourceArchive:
-    """Every source text the workspace has seen, by fingerprint, kept in the output folder:
-    what an outdated translation was made from, for the diff (the language file keeps
-    only the fingerprint)."""
-
-    def __init__(self, output_dir: Path):
-        self.path = output_dir / ARCHIVE_NAME
-
-    def _read(self) -> dict[str, dict[str, str]]:
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        return data if isinstance(data, dict) else {}
-
-    def remember(self, project: Project) -> None:
-        known = self._read()
-        source = source_language(project)
-        new = {fingerprint(text): {"question": text.question, "answer": text.answer}
-               for text in source.entries.values()}
-        if new.keys() <= known.keys():
-            return
-        known.update(new)
-        with contextlib.suppress(OSError):  # an unwritable output folder costs the diff only
-            write_file(self.path.parent, self.path.name,
-                       json.dumps(known, ensure_ascii=False, indent=1).encode())
-
-    def text(self, made_from: str | None) -> dict[str, str] | None:
-        found = self._read().get(made_from or "")
-        return found if isinstance(found, dict) else None
-
-
 def printed_entries(project: Project, code: str) -> list[str]:
     """The entries a language's leaflets print (all of them for the source language), in
     the order of entries.yaml."""
@@ -94,7 +59,7 @@ def printed_entries(project: Project, code: str) -> list[str]:
     return [entry_id for entry_id in project.entries if entry_id in wanted]
 
 
-def entry_rows(project: Project, code: str, archive: SourceArchive) -> list[EntryRow]:
+def entry_rows(project: Project, code: str, history: SourceHistory) -> list[EntryRow]:
     language = project.languages[code]
     source = source_language(project)
     rows = []
@@ -104,7 +69,7 @@ def entry_rows(project: Project, code: str, archive: SourceArchive) -> list[Entr
         status = entry_status(project, code, entry_id)
         changes = None
         if status == OUTDATED and translation is not None:
-            before = archive.text(translation.translated_from)
+            before = history.text(translation.translated_from)
             if before is not None:
                 every = {name: word_changes(str(before.get(name, "")), getattr(text, name))
                          for name in FIELDS}
