@@ -33,3 +33,27 @@ def test_the_overflow_message_says_where_and_what_to_do():
     assert overflow_message("card", "en", 2, 1, 5, 8.0, True).endswith(
         "onto page 2, even at 8 pt, the smallest body size its template allows: shorten "
         "the text")
+
+
+def test_a_step_keeps_only_what_its_html_changes_and_gives_it_back_whole():
+    """A build holds every document's dozen steps at once: each is kept as what differs
+    from the document's own HTML, and comes back exactly as the template wrote it."""
+    import pickle
+
+    from conftest import BUNDLED
+    from leafletgen.build import check
+    from leafletgen.compose import compose, make_environment
+
+    project, _ = check(BUNDLED)
+    leaflet = project.leaflets["village-handout"]
+    environment = make_environment(project)
+    document = compose(project, leaflet, "lt", environment)
+    steps = (*document.fit_steps, *document.grow_steps)
+    assert len(steps) >= 6
+    htmls = [step.html(document.html) for step in steps]
+    assert len({document.html, *htmls}) == len(steps) + 1  # each step its own
+    for step, html in zip(steps, htmls, strict=True):
+        assert f"{step.body_pt:.2f}pt" in html  # the body size it is set in
+        assert sum(map(len, step.packed)) < len(html.encode()) / 20
+    # What a worker is sent of the document is its own HTML and little more.
+    assert len(pickle.dumps(document)) < 2 * len(document.html.encode())

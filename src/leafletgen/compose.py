@@ -242,7 +242,7 @@ def compose(
                 other_html = template.render(context)
                 assert other.given is not None
                 (fit_steps if step > 0 else grow_steps).append(
-                    FitStep(other.given.body_pt, other_html))
+                    FitStep.of(other.given.body_pt, other_html, html))
     except jinja2.TemplateNotFound as missing:
         raise ContentError(Problem(project.root / PROJECT_FILE, None,
                                    f"leaflets.{leaflet.id}.template",

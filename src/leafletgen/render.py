@@ -125,7 +125,8 @@ class Renderer:
         rendered = self._render_html(composed, composed.html, composed.designed_pt, seconds)
         if rendered.overflows:
             for step in composed.fit_steps:
-                rendered = self._render_html(composed, step.html, step.body_pt, seconds)
+                rendered = self._render_html(composed, step.html(composed.html),
+                                             step.body_pt, seconds)
                 if not rendered.overflows:
                     break
         elif composed.grow_steps and (rendered.page_count < composed.pages
@@ -133,7 +134,8 @@ class Renderer:
             # The largest size first, then halfway, then one step: three renders at most.
             grow = composed.grow_steps
             for step in dict.fromkeys((grow[-1], grow[(len(grow) - 1) // 2], grow[0])):
-                larger = self._render_html(composed, step.html, step.body_pt, seconds)
+                larger = self._render_html(composed, step.html(composed.html), step.body_pt,
+                                           seconds)
                 if not larger.overflows:
                     rendered = larger
                     break
