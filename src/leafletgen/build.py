@@ -50,6 +50,7 @@ from .write import OutputWriter, output_lock
 
 if TYPE_CHECKING:  # the workers module imports WeasyPrint's helpers lazily
     from .pipeline import MadeDocument
+    from .workers import Workers
 
 
 class SelectionError(Exception):
@@ -138,20 +139,33 @@ def build(options: BuildOptions, report: Reporter = lambda event: None) -> Build
         report(BuildWarning(str(warning)))
 
     environment = make_environment(project)
-    composed = []
-    for leaflet, code in pairs:
-        for kind in options.outputs or leaflet.outputs:
-            # A project's template can loop for ever: it has the render's time limit.
-            with time_limit(options.time_limit, f"composing {leaflet.template}"):
-                composed.append(compose(project, leaflet, code, environment, kind))
+    kinds = sum(len(options.outputs or leaflet.outputs) for leaflet, _ in pairs)
+    with IsolatedFontconfig(fonts.folders), _workers(project, fonts, options, kinds) as workers:
+        composed = []
+        for leaflet, code in pairs:
+            for kind in options.outputs or leaflet.outputs:
+                # A project's template can loop for ever: it has the render's time limit.
+                with time_limit(options.time_limit, f"composing {leaflet.template}"):
+                    composed.append(compose(project, leaflet, code, environment, kind))
 
-    with output_lock(options.output_dir):
-        state = BuildState(options.output_dir) if options.force \
-            else BuildState.read(options.output_dir)
-        result = _render_and_write(options, project, fonts, composed, state, report,
-                                   fingerprint, [f"warning: {w}" for w in warnings])
+        with output_lock(options.output_dir):
+            state = BuildState(options.output_dir) if options.force \
+                else BuildState.read(options.output_dir)
+            result = _render_and_write(options, project, fonts, composed, state, report,
+                                       fingerprint, [f"warning: {w}" for w in warnings],
+                                       workers)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _workers(project: Project, fonts: FontSet, options: BuildOptions,
+             documents: int) -> Workers:
+    """The render processes, started before anything is composed (workers.py says why);
+    none for a build of one document, which renders in this process."""
+    from .workers import Workers  # WeasyPrint is imported only where something renders
+
+    return Workers(fonts, resource_roots(project), options.time_limit, options.preview_dpi,
+                   min(options.jobs, documents))
 
 
 def output_key(document: ComposedDocument, fonts_digest: str, versions: str) -> str:
@@ -166,7 +180,8 @@ def output_key(document: ComposedDocument, fonts_digest: str, versions: str) -> 
 
 def _render_and_write(options: BuildOptions, project: Project, fonts: FontSet,
                       composed: list[ComposedDocument], state: BuildState,
-                      report: Reporter, fingerprint: str, reported: list[str]) -> BuildResult:
+                      report: Reporter, fingerprint: str, reported: list[str],
+                      workers: Workers) -> BuildResult:
     result = BuildResult(project)
     output_dir = options.output_dir
     fonts_digest = tree_digest(list(fonts.folders))
@@ -175,7 +190,7 @@ def _render_and_write(options: BuildOptions, project: Project, fonts: FontSet,
             for document in composed}
     kept = _up_to_date(composed, keys, state, options.preview_dpi)
     to_render = [document for document in composed if document.output_name not in kept]
-    made = _make(to_render, project, fonts, options, report)
+    made = _make(to_render, workers, report)
     result.subsetter = _subsetter() if made else read_manifest(output_dir).subsetter
     if made and result.subsetter != "harfbuzz":
         report(BuildWarning("libharfbuzz-subset0 is missing, so fonts are subset by the "
@@ -230,21 +245,14 @@ def _up_to_date(composed: list[ComposedDocument], keys: dict[str, str], state: B
     return kept
 
 
-def _make(documents: list[ComposedDocument], project: Project, fonts: FontSet,
-          options: BuildOptions, report: Reporter) -> list[MadeDocument]:
-    """Render, prepress and verify each document (pipeline.py), in worker processes."""
-    if not documents:
-        return []
-    from .workers import make_all  # WeasyPrint is imported only when something renders
-
+def _make(documents: list[ComposedDocument], workers: Workers,
+          report: Reporter) -> list[MadeDocument]:
+    """Render, prepress and verify each document (pipeline.py), in the worker processes."""
     made = []
-    with IsolatedFontconfig(fonts.folders):
-        results = make_all(documents, fonts, resource_roots(project), options.time_limit,
-                           options.preview_dpi, options.jobs)
-        for index, document in enumerate(results, start=1):
-            made.append(document)
-            report(DocumentMade(index, len(documents), document.composed.output_name,
-                                _progress(index, len(documents), document)))
+    for index, document in enumerate(workers.make_all(documents), start=1):
+        made.append(document)
+        report(DocumentMade(index, len(documents), document.composed.output_name,
+                            _progress(index, len(documents), document)))
     return made
 
 
