@@ -6,8 +6,10 @@ in the source since, word by word. Losing the file loses the diffs, nothing else
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
+from .files import write_temporary
 from .model import Project
 from .translation import fingerprint, source_language
 
@@ -33,6 +35,22 @@ class SourceHistory:
                    for text in source_language(project).entries.values()}
         data = json.dumps({**known, **current}, ensure_ascii=False, indent=1).encode()
         return data, not current.keys() <= known.keys()
+
+    def remember(self, project: Project) -> None:
+        """Add the project's source texts to the file, if it lacks any, atomically and on
+        its own: not through a build's commit, whose journal another build may be writing.
+        An output folder that cannot be written costs the diffs only."""
+        data, adds = self.with_project(project)
+        if not adds:
+            return
+        temporary = None
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = write_temporary(self.path, data)
+            os.replace(temporary, self.path)
+        except OSError:
+            if temporary is not None:
+                temporary.unlink(missing_ok=True)
 
     def text(self, made_from: str | None) -> dict[str, str] | None:
         """The source text with that fingerprint, if it was ever seen."""

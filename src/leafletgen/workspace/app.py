@@ -4,7 +4,6 @@ and answers with a page made by the workspace's Jinja templates."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import io
 import mimetypes
@@ -35,7 +34,7 @@ from ..manifest import OutputRecord, read_manifest
 from ..model import Leaflet, Project
 from ..options import OUTPUT_KINDS
 from ..preview import preview_name
-from ..source_history import HISTORY_NAME, SourceHistory
+from ..source_history import SourceHistory
 from ..translation import (
     BlockerKind,
     blocker_kinds,
@@ -44,7 +43,6 @@ from ..translation import (
     source_language,
 )
 from ..validate import validate
-from ..write import write_file
 from .builds import Builds, Job
 from .editing import check_edits, edited_file, entry_rows, file_version, form_edits
 from .guard import Guard, GuardMiddleware, checked_form, inside
@@ -65,10 +63,7 @@ class Workspace:
 
     def project(self) -> Project:
         project = validate(load_project(self.project_dir))
-        updated, adds = self.history.with_project(project)
-        if adds:  # an unwritable output folder costs the diffs only
-            with contextlib.suppress(OSError):
-                write_file(self.output_dir, HISTORY_NAME, updated)
+        self.history.remember(project)
         return project
 
 
