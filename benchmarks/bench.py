@@ -32,9 +32,12 @@ LANGUAGE_CODES = ["de", "es", "it", "pt", "nl", "sv", "da", "nb", "fi", "et", "l
                   "sk", "sl", "hr", "bs", "ro", "hu", "sq", "tr", "az", "uz", "id", "ms",
                   "fil", "sw", "so", "ha", "yo", "ig", "zu", "xh", "af", "ga", "cy", "eu",
                   "ca", "gl", "mt", "is", "lb", "fo"]
-# Peak memory of this benchmark's child processes (the build workers among them).
-_RUSAGE = "import resource,sys;r=resource.getrusage;print(r(resource.RUSAGE_SELF).ru_maxrss," \
-          "r(resource.RUSAGE_CHILDREN).ru_maxrss,file=sys.stderr)"
+# Peak memory of a build process and of its workers. The process's own peak is VmHWM: its
+# ru_maxrss would keep the peak of this benchmark at the moment it was started (Linux keeps
+# it across the exec), and this benchmark renders in-process too.
+_RUSAGE = "import resource,sys,re;hwm=re.search(r'VmHWM:\\s+(\\d+)',open('/proc/self/status')" \
+          ".read())[1];print(hwm,resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss," \
+          "file=sys.stderr)"
 
 
 class _NoAliases(yaml.SafeDumper):
@@ -210,9 +213,11 @@ def warm_small_leaflet(runs: int = 20) -> float:
         return (time.perf_counter() - started) / runs
 
 
-def paper_check_cost() -> tuple[float, float, int, int]:
-    """The pixel check of the hotline over the bundled screen documents, on their renders:
-    (seconds per page, its share of the render, places read, pages)."""
+def verification_costs() -> tuple[dict[str, float], float, int, int]:
+    """What each check that reads a page costs, over the bundled screen documents, on their
+    renders: (seconds per stage, seconds rendering, hotline places read, pages). The stages:
+    the text layer read once, every page rasterised at 300 dpi and its QR codes decoded,
+    and the hotline read from the pixels."""
     import pypdfium2
 
     from leafletgen.build import check, resource_roots
@@ -220,13 +225,14 @@ def paper_check_cost() -> tuple[float, float, int, int]:
     from leafletgen.fonts import IsolatedFontconfig
     from leafletgen.paper import PaperReader
     from leafletgen.render import Renderer
-    from leafletgen.verify import _hotline_runs, _read_hotlines, _read_page
+    from leafletgen.verify import _decode_qr_codes, _hotline_runs, _read_hotlines, _read_page
 
     project, fonts = check(BUNDLED)
     environment = make_environment(project)
     documents = [compose(project, leaflet, code, environment)
                  for leaflet in project.leaflets.values() for code in leaflet.languages]
-    reading = rendering = 0.0
+    stages = dict.fromkeys(("text layer", "QR codes", "hotline OCR"), 0.0)
+    rendering = 0.0
     places = pages = 0
     with IsolatedFontconfig(fonts.folders):
         renderer, reader = Renderer(resource_roots(project)), PaperReader()
@@ -235,13 +241,19 @@ def paper_check_cost() -> tuple[float, float, int, int]:
             rendered = renderer.render(document)
             rendering += time.perf_counter() - started
             pdf = pypdfium2.PdfDocument(rendered.pdf)
-            runs = _hotline_runs([_read_page(page) for page in pdf], document.hotline)
             started = time.perf_counter()
-            places += len(_read_hotlines(pdf, runs, reader))
-            reading += time.perf_counter() - started
+            read = [_read_page(page) for page in pdf]
+            stages["text layer"] += time.perf_counter() - started
+            started = time.perf_counter()
+            _decode_qr_codes(pdf)
+            stages["QR codes"] += time.perf_counter() - started
+            runs = _hotline_runs(read, document.hotline)
+            started = time.perf_counter()
+            places += len(_read_hotlines(pdf, read, runs, reader))
+            stages["hotline OCR"] += time.perf_counter() - started
             pages += len(pdf)
             pdf.close()
-    return reading / pages, reading / rendering, places, pages
+    return stages, rendering, places, pages
 
 
 def qr_survival_rows(output_dir: Path) -> list[tuple]:
@@ -339,12 +351,22 @@ def main() -> None:
         large = make_large_project(work, options.languages)
         rows += measure(f"{options.languages} langs x 4", large, work, options.jobs,
                         options.skip_naive)
+        # Worker memory against the number of languages: the large project at 10 too.
+        small = make_large_project(work / "small", 10)
+        _, own_small, worker_small = build_with_memory(small, work / "small-out", options.jobs)
+        rows.append(("10 langs x 4", "peak memory: main process / per worker", float("nan"),
+                     f"{own_small / 1024:.0f} MB / {worker_small / 1024:.0f} MB"))
     rows.append(("bundled", "A6 pocket card (en): render + verify, warm worker",
                  warm_small_leaflet(), "per document"))
-    per_page, share, places, pages = paper_check_cost()
-    rows.append(("bundled", f"hotline read from pixels (OCR), {places} places on {pages} pages",
-                 per_page, f"{per_page * 1000:.1f} ms per page; {share * 100:.1f}% of "
-                 "rendering those pages"))
+    stages, rendering, places, pages = verification_costs()
+    for stage, seconds in stages.items():
+        what = {"text layer": "text layer read back (pdfium)",
+                "QR codes": "QR codes: page at 300 dpi, zxing-cpp",
+                "hotline OCR": f"hotline read from pixels (OCR), {places} places"}[stage]
+        rows.append(("bundled", f"{what}, {pages} pages", seconds / pages,
+                     f"{seconds / pages * 1000:.1f} ms per page; {seconds / rendering * 100:.1f}%"
+                     " of rendering those pages"))
+
     typst_seconds, typst_name = typst_time(20)
     rows.append(("reference", f"one A5 leaflet in {typst_name}", typst_seconds,
                  "per document, warm, no QR or checks"))
