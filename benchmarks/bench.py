@@ -13,6 +13,7 @@ outside reference, an equivalent leaflet typeset by Typst (`pip install typst`).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import re
@@ -213,11 +214,12 @@ def warm_small_leaflet(runs: int = 20) -> float:
         return (time.perf_counter() - started) / runs
 
 
-def verification_costs() -> tuple[dict[str, float], float, int, int]:
+def verification_costs() -> tuple[dict[str, float], float, float, int, int]:
     """What each check that reads a page costs, over the bundled screen documents, on their
-    renders: (seconds per stage, seconds rendering, hotline places read, pages). The stages:
-    the text layer read once, every page rasterised at 300 dpi and its QR codes decoded,
-    and the hotline read from the pixels."""
+    renders: (seconds per stage, seconds rendering, seconds rendering each document's own
+    HTML once, hotline places read, pages). The stages: the text layer read once, every
+    page rasterised at 300 dpi and its QR codes decoded, and the hotline read from the
+    pixels."""
     import pypdfium2
 
     from leafletgen.build import check, resource_roots
@@ -232,7 +234,7 @@ def verification_costs() -> tuple[dict[str, float], float, int, int]:
     documents = [compose(project, leaflet, code, environment)
                  for leaflet in project.leaflets.values() for code in leaflet.languages]
     stages = dict.fromkeys(("text layer", "QR codes", "hotline OCR"), 0.0)
-    rendering = 0.0
+    rendering = once = 0.0
     places = pages = 0
     with IsolatedFontconfig(fonts.folders):
         renderer, reader = Renderer(resource_roots(project)), PaperReader()
@@ -240,6 +242,13 @@ def verification_costs() -> tuple[dict[str, float], float, int, int]:
             started = time.perf_counter()
             rendered = renderer.render(document)
             rendering += time.perf_counter() - started
+            # The document's own HTML once, as raw WeasyPrint renders it: what the render
+            # above took beyond that is copyfit trying the other sizes.
+            renderer.forget()
+            started = time.perf_counter()
+            renderer.render(dataclasses.replace(document, fit_steps=(), grow_steps=()))
+            once += time.perf_counter() - started
+            renderer.forget()
             pdf = pypdfium2.PdfDocument(rendered.pdf)
             started = time.perf_counter()
             read = [_read_page(page) for page in pdf]
@@ -253,7 +262,7 @@ def verification_costs() -> tuple[dict[str, float], float, int, int]:
             stages["hotline OCR"] += time.perf_counter() - started
             pages += len(pdf)
             pdf.close()
-    return stages, rendering, places, pages
+    return stages, rendering, once, places, pages
 
 
 def qr_survival_rows(output_dir: Path) -> list[tuple]:
@@ -358,7 +367,10 @@ def main() -> None:
                      f"{own_small / 1024:.0f} MB / {worker_small / 1024:.0f} MB"))
     rows.append(("bundled", "A6 pocket card (en): render + verify, warm worker",
                  warm_small_leaflet(), "per document"))
-    stages, rendering, places, pages = verification_costs()
+    stages, rendering, once, places, pages = verification_costs()
+    rows.append(("bundled", "copyfit: rendering at the other sizes", rendering - once,
+                 f"{(rendering - once) / rendering * 100:.0f}% of rendering; "
+                 f"{rendering / once:.2f}x one render of each document"))
     for stage, seconds in stages.items():
         what = {"text layer": "text layer read back (pdfium)",
                 "QR codes": "QR codes: page at 300 dpi, zxing-cpp",
