@@ -129,6 +129,17 @@ def write_temporary(target: Path, data: bytes, mode: int | None = None) -> Path:
     return temporary
 
 
+def replace_file(target: Path, data: bytes, mode: int | None = None) -> None:
+    """`data` as the file `target`, atomically: written beside it (write_temporary), then
+    renamed over it. OSError if either fails, and nothing is left behind."""
+    temporary = write_temporary(target, data, mode)
+    try:
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import io
-import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +18,7 @@ from ruamel.yaml import YAML
 
 from .errors import ContentError, Problem
 from .filenames import SCHEMA_DIR, STATISTICS_FILE, TEXT_DIR
-from .files import read_content, write_temporary
+from .files import read_content, replace_file
 from .languages import unknown_subtag
 from .load import MAX_FILE_BYTES, load_project, load_yaml
 from .model import Project
@@ -161,13 +160,9 @@ def write_content_file(project: Project, path: Path, text: str) -> None:
                                     f"after the change: {problem.message}")
                             for problem in problems])
     mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else None  # kept as it was
-    temporary = None
     try:
-        temporary = write_temporary(path, text.encode("utf-8"), mode)
-        os.replace(temporary, path)
+        replace_file(path, text.encode("utf-8"), mode)
     except OSError as error:
-        if temporary is not None:
-            temporary.unlink(missing_ok=True)
         raise _cannot_write(path, error) from None
 
 

@@ -25,7 +25,7 @@ from .content import (
     StatisticSpec,
 )
 from .filenames import ENTRIES_FILE, PROJECT_FILE, SOURCES_FILE, STATISTICS_FILE, TEXT_DIR
-from .files import write_temporary
+from .files import replace_file
 from .resources import PACKAGE_DIR
 from .values import ID_PATTERN
 
@@ -111,7 +111,7 @@ def write_schemas(folder: Path) -> list[Path]:
         target = folder / name
         if target.is_file() and target.read_text(encoding="utf-8") == text:
             continue
-        os.replace(write_temporary(target, text.encode("utf-8")), target)
+        replace_file(target, text.encode("utf-8"))
         changed.append(target)
     return changed
 
@@ -139,7 +139,7 @@ def set_modeline(path: Path, line: str) -> bool:
     wanted = f"{line}\n{body}"
     if wanted == text:
         return False
-    os.replace(write_temporary(path, wanted.encode("utf-8"), path.stat().st_mode & 0o777), path)
+    replace_file(path, wanted.encode("utf-8"), path.stat().st_mode & 0o777)
     return True
 
 

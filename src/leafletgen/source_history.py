@@ -5,11 +5,11 @@ in the source since, word by word. Losing the file loses the diffs, nothing else
 
 from __future__ import annotations
 
+import contextlib
 import json
-import os
 from pathlib import Path
 
-from .files import write_temporary
+from .files import replace_file
 from .model import Project
 from .translation import fingerprint, source_language
 
@@ -43,14 +43,9 @@ class SourceHistory:
         data, adds = self.with_project(project)
         if not adds:
             return
-        temporary = None
-        try:
+        with contextlib.suppress(OSError):
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = write_temporary(self.path, data)
-            os.replace(temporary, self.path)
-        except OSError:
-            if temporary is not None:
-                temporary.unlink(missing_ok=True)
+            replace_file(self.path, data)
 
     def text(self, made_from: str | None) -> dict[str, str] | None:
         """The source text with that fingerprint, if it was ever seen."""
