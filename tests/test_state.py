@@ -129,3 +129,21 @@ def test_two_clean_builds_are_byte_identical(small_project: Path, tmp_path: Path
     one, two = tree_snapshot(tmp_path / "one"), tree_snapshot(tmp_path / "two")
     assert {n: d for n, d in one.items() if n != STATE_NAME} == \
         {n: d for n, d in two.items() if n != STATE_NAME}
+
+
+def test_a_build_that_renders_nothing_loads_no_renderer(small_project, tmp_path):
+    """A comment edited: the whole-build fingerprint changes, so the build composes; every
+    output is then up to date, and neither WeasyPrint nor Tesseract is started for it."""
+    output = tmp_path / "out"
+    build(BuildOptions(small_project, output))
+    path = small_project / "project.yaml"
+    path.write_text("# a comment only\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    script = ("import sys\nfrom pathlib import Path\n"
+              "from leafletgen.build import build\nfrom leafletgen.options import BuildOptions\n"
+              f"result = build(BuildOptions(Path({str(small_project)!r}), "
+              f"Path({str(output)!r}), jobs=1))\n"
+              "print(len(result.rendered), sorted(m for m in ('weasyprint', 'tesserocr')"
+              " if m in sys.modules))\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "0 []"

@@ -59,10 +59,11 @@ class Workers:
     def make_all(self, documents: list[ComposedDocument]) -> Iterator[MadeDocument]:
         """Every document made, in order. Call it with the build's fontconfig in place, as
         the workers were started with it."""
-        if self._pool is None or len(documents) <= 1:
-            if self._here is None:
+        if self._pool is None:
+            if documents and self._here is None:  # nothing to make: nothing to load
                 self._here = Pipeline(*self._setup)
             for document in documents:
+                assert self._here is not None
                 yield self._here.make(document)
             return
         # A leaflet's outputs in one language go to one worker together: its office sheets
