@@ -3,9 +3,11 @@ for the pages and forms, raw HTTP for the requests a browser would never send.""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import http.client
 import io
+import json
 import re
 import shutil
 import socket
@@ -48,23 +50,31 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture
-def served(tmp_path: Path):
-    project = tmp_path / "project"
-    shutil.copytree(DATA / "workspace", project)
-    output = tmp_path / "build"
+@contextlib.contextmanager
+def _serving(project: Path, output: Path):
+    """The workspace over `project`, on a free port, in a thread of this process."""
     port = _free_port()
     guard = Guard.for_address("127.0.0.1", port)
     server = uvicorn.Server(uvicorn.Config(create_app(project, output, guard),
                                            host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield Served(f"http://127.0.0.1:{port}", guard.token, port, project, output)
-    server.should_exit = True
-    thread.join(timeout=30)
+    try:
+        deadline = time.monotonic() + 20
+        while not server.started and time.monotonic() < deadline:
+            time.sleep(0.05)
+        yield Served(f"http://127.0.0.1:{port}", guard.token, port, project, output)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+
+
+@pytest.fixture
+def served(tmp_path: Path):
+    project = tmp_path / "project"
+    shutil.copytree(DATA / "workspace", project)
+    with _serving(project, tmp_path / "build") as serving:
+        yield serving
 
 
 @pytest.fixture
@@ -377,3 +387,32 @@ def test_serve_refuses_a_project_that_does_not_validate(small_project, run):
     code, _, stderr = run("serve", "-p", str(small_project), "--port", str(_free_port()))
     assert code == 1
     assert "lt.yaml" in stderr and "Traceback" not in stderr
+
+
+def test_a_fonts_family_name_is_never_written_into_css_raw(tmp_path):
+    """A project's font names its family what it likes: one that would close the rule and
+    add its own is left out of the @font-face rules, and the bundled faces are there."""
+    from fontTools.ttLib import TTFont
+
+    project = tmp_path / "project"
+    shutil.copytree(DATA / "workspace", project)
+    (project / "fonts").mkdir()
+    font = TTFont(Path(__file__).resolve().parents[1] / "fonts" / "NotoSans-Regular.ttf")
+    hostile = "Evil'; } body { background: url(/files/x) } .x { a: '"
+    for record in font["name"].names:
+        if record.nameID in (1, 16):
+            record.string = hostile
+    font.save(project / "fonts" / "Evil-Regular.ttf")
+    # The Arabic fields are set in it first, as the project asks.
+    with (project / "project.yaml").open("a", encoding="utf-8") as config:
+        config.write(f"fonts:\n  ar: [{json.dumps(hostile)}, Noto Naskh Arabic]\n")
+    with _serving(project, tmp_path / "build") as serving:
+        client = _Client(serving)
+        status, css, _ = client.get("/fonts.css")
+        page_status, page, _ = client.get("/translate/ar")
+    assert (status, page_status) == (200, 200)
+    assert b"font-family: 'Noto Naskh Arabic'" in css
+    assert b"Evil" not in css and b"background" not in css
+    fields = [style for style in re.findall(rb'style="([^"]*)"', page) if b"font-family" in style]
+    assert len(fields) == 4  # two entries, question and answer
+    assert set(fields) == {b"font-family: &#39;Noto Naskh Arabic&#39;, sans-serif"}

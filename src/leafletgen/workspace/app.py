@@ -27,7 +27,7 @@ from ..build import content_warnings
 from ..errors import ContentError, Problem, display_path
 from ..filenames import STATISTICS_FILE
 from ..files import read_content
-from ..fonts import FontSet, load_fonts
+from ..fonts import FontFile, FontSet, load_fonts
 from ..language_files import add_language, review_language, round_trip_yaml, write_content_file
 from ..load import MAX_FILE_BYTES, load_project
 from ..manifest import OutputRecord, read_manifest
@@ -435,20 +435,21 @@ async def built_file(request: Request) -> Response:
     return FileResponse(path, media_type=_TYPES[path.suffix], content_disposition_type=disposition)
 
 
-def _font_files(workspace: Workspace) -> dict[str, Path]:
+def _font_files(workspace: Workspace) -> dict[str, FontFile]:
     """The fonts a build may use, by file name, the project's first (as fontconfig has
     them): the only font files the editor's fields can load."""
-    files: dict[str, Path] = {}
+    files: dict[str, FontFile] = {}
     for font in workspace.fonts.fonts:
-        files.setdefault(font.path.name, font.path)
+        files.setdefault(font.path.name, font)
     return files
 
 
 async def font_file(request: Request) -> Response:
-    path = _font_files(_workspace(request)).get(request.path_params["name"])
-    if path is None:
+    font = _font_files(_workspace(request)).get(request.path_params["name"])
+    if font is None:
         raise HTTPException(404, "no such font")
-    return FileResponse(path, media_type=mimetypes.guess_type(path.name)[0] or "font/ttf")
+    return FileResponse(font.path,
+                        media_type=mimetypes.guess_type(font.path.name)[0] or "font/ttf")
 
 
 _CSS_SAFE = re.compile(r"[\w .-]+")
@@ -459,13 +460,12 @@ async def font_faces(request: Request) -> Response:
     its leaflets are set in."""
     workspace = _workspace(request)
     rules = []
-    for name, path in _font_files(workspace).items():
-        family = next(font.family for font in workspace.fonts.fonts if font.path == path)
-        if not _CSS_SAFE.fullmatch(family) or not _CSS_SAFE.fullmatch(name):
+    for name, font in _font_files(workspace).items():
+        if not _CSS_SAFE.fullmatch(font.family) or not _CSS_SAFE.fullmatch(name):
             continue  # a project's font names what it likes: never written into CSS raw
-        weight = "bold" if "Bold" in path.stem else "normal"
-        style = "italic" if "Italic" in path.stem else "normal"
-        rules.append(f"@font-face {{ font-family: '{family}'; src: url('/fonts/{name}'); "
+        weight = "bold" if "Bold" in font.path.stem else "normal"
+        style = "italic" if "Italic" in font.path.stem else "normal"
+        rules.append(f"@font-face {{ font-family: '{font.family}'; src: url('/fonts/{name}'); "
                      f"font-weight: {weight}; font-style: {style}; }}")
     return Response("\n".join(rules) + "\n", media_type="text/css")
 
