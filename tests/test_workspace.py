@@ -416,3 +416,36 @@ def test_a_fonts_family_name_is_never_written_into_css_raw(tmp_path):
     fields = [style for style in re.findall(rb'style="([^"]*)"', page) if b"font-family" in style]
     assert len(fields) == 4  # two entries, question and answer
     assert set(fields) == {b"font-family: &#39;Noto Naskh Arabic&#39;, sans-serif"}
+
+
+def test_office_sheets_show_their_codes_but_not_the_hotline_read_on_the_leaflets_pages(
+        tmp_path, browser):
+    """The hotline is read on the leaflet's own pages, which an office sheet rearranges:
+    its boxes would stand in the wrong place there, so a sheet shows only its QR codes,
+    decoded from the sheet itself."""
+    project = tmp_path / "project"
+    shutil.copytree(DATA / "workspace", project)
+    path = project / "project.yaml"
+    listed = "    languages: [en, lt, ar]\n"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        listed, listed + "    outputs: [screen, office]\n"), encoding="utf-8")
+    with _serving(project, tmp_path / "build") as serving:
+        page = serving.login(browser)
+        _built_page(page, serving, "/document/card/en")
+        assert page.locator(".finding.hotline").count() > 0
+        page.click(".kinds a:has-text('office sheets')")
+        page.wait_for_url("**?kind=office")
+        assert "office" in page.locator(".sheet img").get_attribute("src")
+        assert page.locator(".finding.qr").count() > 0
+        assert page.locator(".finding.hotline").count() == 0
+
+
+def test_serve_on_a_port_in_use_says_so_and_prints_no_token(small_project, run):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code, _, stderr = run("serve", "-p", str(small_project), "--port", str(port))
+    assert code == 1
+    assert stderr == (f"error: cannot listen on 127.0.0.1 port {port}: Address already in "
+                      "use; choose another with --port\n")
