@@ -364,7 +364,9 @@ def test_requests_without_the_token_from_another_host_or_without_csrf_are_refuse
              (f"csrf={csrf}&code=so&from=en".encode(),  # a good token, from another site
               {**form, "Origin": "http://attacker.example"}, 403, b"another site"),
              (f"csrf={csrf}&code=so&from=en".encode(),
-              {**form, "Origin": "null"}, 403, b"another site")]
+              {**form, "Origin": "null"}, 403, b"another site"),
+             (f"csrf={csrf}&code=so&from=en".encode(),  # a browser that sends no Origin
+              {**form, "Sec-Fetch-Site": "cross-site"}, 403, b"another site")]
     for body, headers, expected, said in cases:
         status, answer, _ = client.request("POST", "/languages/new", body=body, headers=headers)
         assert (status, said in answer) == (expected, True), (body, headers)
