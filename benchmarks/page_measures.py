@@ -18,6 +18,9 @@ from pathlib import Path
 
 import pypdfium2
 import pypdfium2.raw as pdfium
+from PIL import Image, ImageChops, ImageDraw
+
+from leafletgen.outlines import LINE_MARK
 
 HYPHENS = ("-", "\u2010", "\u00ad", "\x02")  # pdfium reports a soft hyphen as \x02
 
@@ -31,7 +34,10 @@ class Char:
     right: float
     top: float
     baseline: float  # the origin's height: a mark's is its letter's
-
+    outlined: bool = False  # invisible, under a line drawn as outlines (outlines.py)
+    # An outline's polygons on the page (its curves by their points): where two lines'
+    # boxes overlap, whether their ink does.
+    shape: tuple[tuple[tuple[float, float], ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -64,12 +70,30 @@ def turned(matrix: pdfium.FS_MATRIX) -> bool:
     return abs(matrix.b) > 1e-3 or abs(matrix.c) > 1e-3
 
 
+def line_mark(obj: ctypes.c_void_p) -> int | None:
+    """The number of the outlined line (outlines.LINE_MARK) a page object is part of."""
+    for index in range(pdfium.FPDFPageObj_CountMarks(obj)):
+        mark = pdfium.FPDFPageObj_GetMark(obj, index)
+        length = ctypes.c_ulong()
+        pdfium.FPDFPageObjMark_GetName(mark, None, 0, ctypes.byref(length))
+        buffer = (ctypes.c_ushort * (length.value // 2 + 1))()
+        pdfium.FPDFPageObjMark_GetName(mark, buffer, length.value, ctypes.byref(length))
+        if bytes(buffer)[:length.value].decode("utf-16-le").rstrip("\x00") == LINE_MARK:
+            number = ctypes.c_int()
+            if pdfium.FPDFPageObjMark_GetParamIntValue(mark, b"Line", ctypes.byref(number)):
+                return number.value
+    return None
+
+
 def chars(page: pypdfium2.PdfPage) -> list[Char]:
     """Every character pdfium finds set level, with its size as printed: font size times the
-    scale of its text object's matrix (WeasyPrint writes 12 px, scaled to 9 pt)."""
+    scale of its text object's matrix (WeasyPrint writes 12 px, scaled to 9 pt). The text
+    under a line drawn as outlines comes with each glyph's outline instead, as a character
+    "◌" at the line's baseline."""
     textpage = page.get_textpage()
     x, y = ctypes.c_double(), ctypes.c_double()
     found = []
+    outlined_lines: dict[int, tuple[float, float]] = {}  # number -> size, baseline
     try:
         for index in range(textpage.count_chars()):
             text = textpage.get_text_range(index, 1)
@@ -80,10 +104,20 @@ def chars(page: pypdfium2.PdfPage) -> list[Char]:
             scale = abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5
             left, bottom, right, top = textpage.get_charbox(index)
             pdfium.FPDFText_GetCharOrigin(textpage, index, x, y)
+            obj = pdfium.FPDFText_GetTextObject(textpage, index)
+            number = line_mark(obj) if pdfium.FPDFTextObj_GetTextRenderMode(obj) == 3 else None
+            if number is not None:
+                outlined_lines.setdefault(number, (round(size * scale, 2), round(y.value, 1)))
             found.append(Char(text, round(size * scale, 2), left, bottom, right, top,
-                              round(y.value, 1)))
+                              round(y.value, 1), number is not None))
     finally:
         textpage.close()
+    for obj in page.get_objects():
+        if obj.type == pdfium.FPDF_PAGEOBJ_PATH and (number := line_mark(obj.raw)) in \
+                outlined_lines:
+            size, baseline = outlined_lines[number]
+            found.append(Char("\u25cc", size, *obj.get_bounds(), baseline, True,
+                              polygons(obj)))
     return found
 
 
@@ -104,12 +138,52 @@ def lines(found: list[Char]) -> list[list[Char]]:
     return result
 
 
+def polygons(obj: pypdfium2.PdfObject) -> tuple[tuple[tuple[float, float], ...], ...]:
+    """A path object's subpaths as polygons in page space, each curve by its control
+    points (a glyph's curves are short: the polygon strays from them by a fraction of a
+    point)."""
+    matrix = obj.get_matrix()
+    x, y = ctypes.c_float(), ctypes.c_float()
+    shapes: list[list[tuple[float, float]]] = []
+    for index in range(pdfium.FPDFPath_CountSegments(obj.raw)):
+        segment = pdfium.FPDFPath_GetPathSegment(obj.raw, index)
+        pdfium.FPDFPathSegment_GetPoint(segment, ctypes.byref(x), ctypes.byref(y))
+        point = matrix.on_point(x.value, y.value)
+        if pdfium.FPDFPathSegment_GetType(segment) == pdfium.FPDF_SEGMENT_MOVETO or not shapes:
+            shapes.append([])
+        shapes[-1].append(point)
+    return tuple(tuple(shape) for shape in shapes if len(shape) > 2)
+
+
+_INK_SCALE = 8  # pixels per point where two lines' ink is compared
+
+
+def ink_overlap(above: Char, below: Char) -> float:
+    """How far two glyphs' ink overlaps, in pt: rows of pixels both cover, drawn where
+    their boxes meet. A glyph without an outline is its box."""
+    left, right = max(above.left, below.left), min(above.right, below.right)
+    bottom, top = max(above.bottom, below.bottom), min(above.top, below.top)
+    size = (max(1, round((right - left) * _INK_SCALE)), max(1, round((top - bottom) * _INK_SCALE)))
+    masks = []
+    for char in (above, below):
+        mask = Image.new("1", size)
+        draw = ImageDraw.Draw(mask)
+        for shape in char.shape or (((char.left, char.bottom), (char.right, char.bottom),
+                                     (char.right, char.top), (char.left, char.top)),):
+            draw.polygon([((px - left) * _INK_SCALE, (top - py) * _INK_SCALE)
+                          for px, py in shape], fill=1)
+        masks.append(mask)
+    both = ImageChops.logical_and(*masks).getbbox()
+    return 0.0 if both is None else (both[3] - both[1]) / _INK_SCALE
+
+
 def line_collisions(found: list[Char]) -> list[tuple[str, str, float]]:
     """Where the glyphs of two lines overlap: (upper character, lower character, overlap
     in pt) for each pair of glyph boxes of different lines that intersect. Lines are
     grouped by baseline, so a vowel sign or a mark above a letter is part of its own
     line, and only another line's glyphs collide."""
-    placed = [char for char in found if char.text.strip() and char.top > char.bottom]
+    placed = [char for char in found if char.text.strip() and char.top > char.bottom
+              and (char.text == "\u25cc" or not char.outlined)]
     by_baseline: dict[float, list[Char]] = collections.defaultdict(list)
     for char in placed:
         by_baseline[char.baseline].append(char)
@@ -126,6 +200,8 @@ def line_collisions(found: list[Char]) -> list[tuple[str, str, float]]:
                 for below in by_baseline[lower]:
                     across = min(above.right, below.right) - max(above.left, below.left)
                     overlap = below.top - above.bottom
+                    if across > 0.1 and overlap > 0.1 and (above.shape or below.shape):
+                        overlap = ink_overlap(above, below)
                     if across > 0.1 and overlap > 0.1:
                         hits.append((above.text, below.text, round(overlap, 2)))
     return hits
@@ -147,7 +223,8 @@ def sizes_of(path: Path, page_index: int, word: str) -> list[float]:
 
 
 def measure_page(page: pypdfium2.PdfPage) -> PageMeasures:
-    found = [char for char in chars(page) if char.size_pt > 0]
+    drawn = [char for char in chars(page) if char.size_pt > 0]
+    found = [char for char in drawn if not (char.outlined and char.text == "\u25cc")]
     letters = [char for char in found if char.text.isalpha()]
     sizes = collections.Counter(char.size_pt for char in letters)
     body = sizes.most_common(1)[0][0] if sizes else 0.0
@@ -159,7 +236,7 @@ def measure_page(page: pypdfium2.PdfPage) -> PageMeasures:
     return PageMeasures(body, dict(sizes), min((c.size_pt for c in letters), default=0.0),
                         line_chars,
                         hyphenated, blank_band(page), "".join(c.text for c in found),
-                        tuple(line_collisions(found)))
+                        tuple(line_collisions(drawn)))
 
 
 def blank_band(page: pypdfium2.PdfPage, dpi: int = 50) -> float:

@@ -20,7 +20,7 @@ from .errors import ContentError, Problem
 from .filenames import IMAGE_DIR, PROJECT_FILE
 from .files import read_content
 from .fit import Copyfit, FitStep
-from .languages import LEADING_SCALES, SMALL_SETTING_SCRIPTS
+from .languages import FACE_LEADING_SCALES, LEADING_SCALES, SMALL_SETTING_SCRIPTS
 from .localise import curl_quotes, format_date, format_figure, format_number, format_percentage
 from .markup import INLINE, answer_html, escape_markdown
 from .model import LanguageText, Leaflet, PageFormat, Project, office_format
@@ -176,9 +176,11 @@ def compose(
         "heading_font_family": view["heading_font_family"],
         "latin_font_family": view["latin_font_family"],
         # Whether the script sets small at a given size, and wants its type a point larger.
-        "sets_small": language.script in SMALL_SETTING_SCRIPTS,
-        # Line heights are multiplied by it: scripts with marks above and below need more.
-        "leading_scale": LEADING_SCALES.get(language.script, 1.0),
+        # Nastaliq does not: its letters stand as tall as Latin's at the same size.
+        "sets_small": language.script in SMALL_SETTING_SCRIPTS
+        and view["body_leading_scale"] == 1.0,
+        "leading_scale": view["leading_scale"],
+        "body_leading_scale": view["body_leading_scale"],
         "companion": _language_view(project, leaflet, companion, source_numbers,
                                     colours["accent"]) if companion else None,
         # A pictogram by name, with its words in this language: `pictogram("phone")`.
@@ -343,6 +345,7 @@ def _language_view(project: Project, leaflet: Leaflet, language: LanguageText,
     answer_values = {name: escape_markdown(value) for name, value in values.items()}
     answer_values |= {f"icon:{name}": INLINE for name in icon_names()}
     faces = _faces(project, language)
+    face_leading = FACE_LEADING_SCALES.get(language.font_stack[0], 1.0)
     sections = []
     for section in leaflet.sections:
         entries = []
@@ -378,6 +381,10 @@ def _language_view(project: Project, leaflet: Leaflet, language: LanguageText,
         "code": language.code,
         "direction": language.direction,
         "font_family": faces["body"],
+        # Line heights are multiplied by these: scripts with marks above and below need
+        # more in tight lines (titles, a card's phrases); a face such as Nastaliq in all.
+        "leading_scale": LEADING_SCALES.get(language.script, 1.0) * face_leading,
+        "body_leading_scale": face_leading,
         "heading_font_family": faces["heading"],
         "latin_font_family": faces["latin"],
         "labels": language.labels,

@@ -146,6 +146,10 @@ SMALL_SETTING_SCRIPTS = frozenset({"Arab", "Ethi", "Beng", "Deva", "Gujr", "Guru
 # had no overlap in any bundled language, so it keeps its leading (and its type size).
 LEADING_SCALES = dict.fromkeys(REORDERING_SCRIPTS, 1.08)
 
+# How much more leading a face needs than Latin in every line, the body's too: Nastaliq's
+# words climb from their first letter to their last, and its dots hang below the line.
+FACE_LEADING_SCALES = {"Noto Nastaliq Urdu": 1.4}
+
 
 # Each script's fonts, in order; Noto Sans last so that Latin names, URLs and digits inside
 # any text come out in one consistent face. A project overrides a language's stack with
@@ -167,6 +171,13 @@ DEFAULT_FONT_STACKS = {
 }
 
 
+# Languages written in another style of their script than the one it is set in above: Urdu
+# readers read Nastaliq, not Naskh (outlines.py draws it, so that its text copies back).
+LANGUAGE_FONT_STACKS = {("ur", "Arab"): ("Noto Nastaliq Urdu", "Noto Sans")}
+
+
 def default_font_stack(code: str) -> tuple[str, ...]:
     """The fonts a language is set in unless the project says otherwise."""
-    return DEFAULT_FONT_STACKS.get(script_of(code), DEFAULT_FONT_STACKS["Latn"])
+    script = script_of(code)
+    stack = LANGUAGE_FONT_STACKS.get((code.split("-")[0].lower(), script))
+    return stack or DEFAULT_FONT_STACKS.get(script, DEFAULT_FONT_STACKS["Latn"])

@@ -20,6 +20,7 @@ from .compose import ComposedDocument
 from .files import RefusedFile, read_limited
 from .fit import roomy
 from .options import DEFAULT_TIME_LIMIT, Severity
+from .outlines import draw_outlined, new_document, outlined_fonts_emptied
 from .resources import print_profile
 from .tagging import declare_languages, furniture_as_artifacts
 from .text_layer import copy_as_read, mirrored_glyphs_as_drawn
@@ -101,6 +102,7 @@ class Renderer:
 
         declare_languages(tags)  # PDF/UA: a language change is declared where it happens
         copy_as_read(draw)  # text in Devanagari, Tamil ... copies as written
+        draw_outlined(draw.text)  # and Nastaliq
         self._allowed_roots = tuple(root.resolve() for root in allowed_roots)
         self._font_config = FontConfiguration()
         # The last few renders: a leaflet's office sheets are made from the very PDF its
@@ -176,6 +178,7 @@ class Renderer:
         stylesheets = [self._weasyprint.CSS(
             string=_print_css(composed.bleed_mm), url_fetcher=fetcher,
             color_profiles=color_profiles)] if variant == "pdf/x-4" else []
+        new_document()
         try:
             with time_limit(seconds):
                 document = self._weasyprint.HTML(
@@ -186,7 +189,7 @@ class Renderer:
                 identifier = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
                 pdf = document.write_pdf(pdf_identifier=identifier, pdf_tags=True,
                                          pdf_variant=variant)
-                pdf = mirrored_glyphs_as_drawn(pdf)
+                pdf = mirrored_glyphs_as_drawn(outlined_fonts_emptied(pdf))
                 if variant == "pdf/ua-1":
                     pdf = furniture_as_artifacts(pdf)
         finally:
