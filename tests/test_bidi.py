@@ -27,6 +27,7 @@ from leafletgen.bidi import isolate_html, split_runs
 from leafletgen.build import check
 from leafletgen.compose import compose, make_environment
 from leafletgen.languages import default_font_stack, direction_of
+from leafletgen.outlines import draw_outlined, new_document, outlined_fonts_boxed
 
 HOTLINE = "+37060871204"  # the printed hotline, without its spaces
 RTL_LANGUAGES = ["ar", "fa", "ckb", "ps"]
@@ -254,20 +255,31 @@ def _reading_units(boxes: list[tuple[float, str]]) -> list[str]:
 
 
 def _weasyprint_lines(html: str) -> list[list[str]]:
-    pdf = pypdfium2.PdfDocument(weasyprint.HTML(string=html).write_pdf())
+    # As a build renders: Nastaliq as outlines over its text (outlines.py).
+    draw_outlined(weasyprint.draw.text)
+    new_document()
+    pdf = pypdfium2.PdfDocument(outlined_fonts_boxed(weasyprint.HTML(string=html).write_pdf()))
     try:
         textpage = pdf[0].get_textpage()
         x, y = ctypes.c_double(), ctypes.c_double()
-        lines: dict[int, list[tuple[float, str]]] = {}
+        placed: list[tuple[float, float, str]] = []
         for index in range(textpage.count_chars()):
             char = textpage.get_text_range(index, 1)
             left, _, right, _ = textpage.get_charbox(index)
             pypdfium2.raw.FPDFText_GetCharOrigin(textpage, index, x, y)
-            # Lines stand 24 pt apart; a mark's origin may sit a little off its letter's.
-            lines.setdefault(round(y.value / 24), []).append(((left + right) / 2, char))
+            placed.append((y.value, (left + right) / 2, char))
     finally:
         pdf.close()
-    return [_reading_units(lines[key]) for key in sorted(lines, reverse=True)]
+    # Lines stand 24 pt apart, more where a face's ascent and descent exceed it
+    # (Nastaliq's); a mark's origin may sit a little off its letter's.
+    lines: list[list[tuple[float, str]]] = []
+    last = None
+    for height, middle, char in sorted(placed, reverse=True):
+        if last is None or last - height > 8:
+            lines.append([])
+        lines[-1].append((middle, char))
+        last = height
+    return [_reading_units(line) for line in lines]
 
 
 _BROWSER_BOXES = """() => [...document.querySelectorAll('.line')].map(line => {

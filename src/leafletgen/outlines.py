@@ -30,6 +30,7 @@ from functools import cache
 from typing import Any
 
 from fontTools.pens.basePen import BasePen
+from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fontTools.ttLib import TTFont
 from fontTools.ttLib.tables._g_l_y_f import Glyph
 
@@ -316,11 +317,13 @@ def new_document() -> None:
     _drawn_as_text.clear()
 
 
-def outlined_fonts_emptied(pdf_bytes: bytes) -> bytes:
-    """The PDF with every glyph of the fonts drawn as outlines emptied: they carry only the
-    invisible text, and pdfium takes a character's box from its glyph's outline, which
-    would be a letter's that no one sees. The PDF unchanged if there are none. Call once
-    after each write_pdf."""
+def outlined_fonts_boxed(pdf_bytes: bytes) -> bytes:
+    """The PDF with every glyph of the fonts drawn as outlines replaced by a box as wide
+    as its advance, half an em high. Those glyphs carry only the invisible text, and
+    readers take a character's box from its glyph: a letter's outline that no one sees
+    (pdfium found text past the page's edge), and an empty one a character without a box,
+    which pdfium leaves out where a text object has only such characters (a "[1]").
+    The PDF unchanged if there are none. Call once after each write_pdf."""
     names = _outlined - _drawn_as_text
     if not names:
         return pdf_bytes
@@ -334,12 +337,46 @@ def outlined_fonts_emptied(pdf_bytes: bytes) -> bytes:
             if (isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/Font"
                     and obj.get("/Subtype") == "/CIDFontType2"
                     and str(obj.get("/BaseFont", "")) in names):
-                descriptor = obj.FontDescriptor
-                font = TTFont(io.BytesIO(descriptor.FontFile2.read_bytes()))
-                for name in font.getGlyphOrder():
-                    font["glyf"][name] = Glyph()
-                emptied = io.BytesIO()
-                font.save(emptied)
-                descriptor.FontFile2.write(emptied.getvalue())
+                program = obj.FontDescriptor.FontFile2
+                program.write(_boxed(program.read_bytes(), _cid_widths(obj.get("/W", []))))
                 changed = True
         return saved(pdf) if changed else pdf_bytes
+
+
+def _cid_widths(widths: Any) -> dict[int, float]:
+    """A CID font's /W array as CID -> width in thousandths of an em."""
+    found: dict[int, float] = {}
+    items = list(widths)
+    index = 0
+    while index + 1 < len(items):
+        first, second = items[index], items[index + 1]
+        if isinstance(second, int | float) or not hasattr(second, "__iter__"):
+            for cid in range(int(first), int(second) + 1):  # c_first c_last w
+                found[cid] = float(items[index + 2])
+            index += 3
+        else:
+            for offset, width in enumerate(second):
+                found[int(first) + offset] = float(width)
+            index += 2
+    return found
+
+
+def _boxed(program: bytes, widths: dict[int, float]) -> bytes:
+    font = TTFont(io.BytesIO(program))
+    upem = font["head"].unitsPerEm
+    glyf = font["glyf"]
+    for glyph_id, name in enumerate(font.getGlyphOrder()):
+        width = round(widths.get(glyph_id, 0) * upem / 1000)
+        if width > 0:
+            pen = TTGlyphPen(None)
+            pen.moveTo((0, 0))
+            pen.lineTo((0, upem // 2))
+            pen.lineTo((width, upem // 2))
+            pen.lineTo((width, 0))
+            pen.closePath()
+            glyf[name] = pen.glyph()
+        else:
+            glyf[name] = Glyph()
+    boxed = io.BytesIO()
+    font.save(boxed)
+    return boxed.getvalue()

@@ -20,7 +20,7 @@ from .compose import ComposedDocument
 from .files import RefusedFile, read_limited
 from .fit import roomy
 from .options import DEFAULT_TIME_LIMIT, Severity
-from .outlines import draw_outlined, new_document, outlined_fonts_emptied
+from .outlines import draw_outlined, new_document, outlined_fonts_boxed
 from .resources import print_profile
 from .tagging import declare_languages, furniture_as_artifacts
 from .text_layer import copy_as_read, mirrored_glyphs_as_drawn
@@ -189,7 +189,7 @@ class Renderer:
                 identifier = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
                 pdf = document.write_pdf(pdf_identifier=identifier, pdf_tags=True,
                                          pdf_variant=variant)
-                pdf = mirrored_glyphs_as_drawn(outlined_fonts_emptied(pdf))
+                pdf = mirrored_glyphs_as_drawn(outlined_fonts_boxed(pdf))
                 if variant == "pdf/ua-1":
                     pdf = furniture_as_artifacts(pdf)
         finally:
