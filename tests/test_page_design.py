@@ -60,7 +60,7 @@ def test_urdu_lines_touch_in_few_places_and_by_little(measured):
     # (issue 17). At Latin's leading there were 93, up to 14 pt deep.
     urdu = {path: row for path, row in measured.items() if row["language"] == "ur"}
     assert len(urdu) == 2
-    assert sum(row["line_collisions"] for row in urdu.values()) <= 12
+    assert sum(row["line_collisions"] for row in urdu.values()) <= 9
     assert max(row["collision_max_pt"] for row in urdu.values()) <= 3
 
 
