@@ -116,7 +116,7 @@ class _Face:
 # back, as they do in a line of Naskh (text_layer.py).
 _MIRRORED = dict(zip("()[]{}<>«»‹›", ")(][}{><»«›‹", strict=True))
 
-_faces: dict[str, _Face | None] = {}
+_faces: dict[tuple[str, int], _Face] = {}  # by file digest and face index
 _line_numbers = itertools.count(1)  # for LINE_MARK, from 1 in each document
 # The PDF names (`/HASH+Family`) of the fonts this process drew as outlines since the last
 # `outlined_fonts_emptied`, and of those among them it also let WeasyPrint draw as text.
@@ -125,12 +125,16 @@ _drawn_as_text: set[str] = set()
 
 
 def _face(font: Any) -> _Face | None:
-    """The outlined face of a WeasyPrint font, None if it is not one of OUTLINED_FACES."""
-    if font.hash not in _faces:
+    """The outlined face of a WeasyPrint font, None if it is not one of OUTLINED_FACES.
+    Decided once per font object by its file's digest, not by WeasyPrint's hash of its
+    description: another project's font of the same name and weight has the same hash."""
+    if "outlined_face" not in font.__dict__:
         digest = hashlib.sha256(font.file_content).hexdigest()
-        _faces[font.hash] = (_Face(font.file_content, font.index)
-                             if digest in _outlined_digests() else None)
-    return _faces[font.hash]
+        if digest in _outlined_digests() and (digest, font.index) not in _faces:
+            _faces[digest, font.index] = _Face(font.file_content, font.index)
+        font.outlined_face = _faces.get((digest, font.index))
+    face: _Face | None = font.outlined_face
+    return face
 
 
 def draw_outlined(text_module: Any) -> None:
