@@ -366,7 +366,9 @@ def _cid_widths(widths: Any) -> dict[int, float]:
 
 
 def _boxed(program: bytes, widths: dict[int, float]) -> bytes:
-    font = TTFont(io.BytesIO(program))
+    # Without recalcTimestamp=False fontTools stamps the font with the time it was saved,
+    # and the same document would give another file at every build.
+    font = TTFont(io.BytesIO(program), recalcTimestamp=False)
     upem = font["head"].unitsPerEm
     glyf = font["glyf"]
     for glyph_id, name in enumerate(font.getGlyphOrder()):
