@@ -56,8 +56,11 @@ def text_object(textpage: pypdfium2.PdfTextPage, index: int,
                 ) -> tuple[float, pdfium.FS_MATRIX] | None:
     """The font size and matrix of the text object character `index` belongs to."""
     obj = pdfium.FPDFText_GetTextObject(textpage, index)
-    if not obj:
-        return None
+    return size_and_matrix(obj) if obj else None
+
+
+def size_and_matrix(obj: ctypes.c_void_p) -> tuple[float, pdfium.FS_MATRIX]:
+    """A text object's font size and matrix."""
     size = ctypes.c_float()
     pdfium.FPDFTextObj_GetFontSize(obj, ctypes.byref(size))
     matrix = pdfium.FS_MATRIX()
@@ -97,14 +100,15 @@ def chars(page: pypdfium2.PdfPage) -> list[Char]:
     try:
         for index in range(textpage.count_chars()):
             text = textpage.get_text_range(index, 1)
-            held = text_object(textpage, index)
-            if held is None or turned(held[1]):
+            obj = pdfium.FPDFText_GetTextObject(textpage, index)
+            if not obj:
                 continue
-            size, matrix = held
+            size, matrix = size_and_matrix(obj)
+            if turned(matrix):
+                continue
             scale = abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5
             left, bottom, right, top = textpage.get_charbox(index)
             pdfium.FPDFText_GetCharOrigin(textpage, index, x, y)
-            obj = pdfium.FPDFText_GetTextObject(textpage, index)
             number = line_mark(obj) if pdfium.FPDFTextObj_GetTextRenderMode(obj) == 3 else None
             if number is not None:
                 outlined_lines.setdefault(number, (round(size * scale, 2), round(y.value, 1)))
@@ -112,7 +116,7 @@ def chars(page: pypdfium2.PdfPage) -> list[Char]:
                               round(y.value, 1), number is not None))
     finally:
         textpage.close()
-    for obj in page.get_objects():
+    for obj in page.get_objects() if outlined_lines else ():
         if obj.type == pdfium.FPDF_PAGEOBJ_PATH and (number := line_mark(obj.raw)) in \
                 outlined_lines:
             size, baseline = outlined_lines[number]

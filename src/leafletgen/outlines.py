@@ -118,9 +118,10 @@ _MIRRORED = dict(zip("()[]{}<>«»‹›", ")(][}{><»«›‹", strict=True))
 
 _faces: dict[tuple[str, int], _Face] = {}  # by file digest and face index
 _line_numbers = itertools.count(1)  # for LINE_MARK, from 1 in each document
-# The PDF names (`/HASH+Family`) of the fonts this process drew as outlines since the last
-# `outlined_fonts_emptied`, and of those among them it also let WeasyPrint draw as text.
-_outlined: set[str] = set()
+# The fonts drawn as outlines in the document being rendered, by PDF name (`/HASH+Family`),
+# with their glyphs' widths (the font's own dict, which WeasyPrint writes as /W); and the
+# names of those among them WeasyPrint also drew as text.
+_outlined: dict[str, dict[int, int]] = {}
 _drawn_as_text: set[str] = set()
 
 
@@ -152,7 +153,7 @@ def draw_outlined(text_module: Any) -> None:
             return draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix)
         if text_overflow == "ellipsis" or block_ellipsis != "none":
             # WeasyPrint sets such a line anew; its glyphs are drawn as they are, and the
-            # font's glyphs are then kept (see outlined_fonts_emptied).
+            # font's glyphs are then kept (see outlined_fonts_boxed).
             emojis = draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix)
             for font, *_ in _outlined_runs(stream, textbox):
                 _drawn_as_text.add(font.name.decode())
@@ -216,7 +217,7 @@ def draw_outlined(text_module: Any) -> None:
             face = _face(font)
             if face is not None:
                 runs.append((font, size, face, glyph_item, left))
-                _outlined.add(font.name.decode())
+                _outlined[font.name.decode()] = font.widths
             left += sum(glyphs.glyphs[i].geometry.width for i in range(glyphs.num_glyphs))
         return runs
 
@@ -328,8 +329,9 @@ def outlined_fonts_boxed(pdf_bytes: bytes) -> bytes:
     (pdfium found text past the page's edge), and an empty one a character without a box,
     which pdfium leaves out where a text object has only such characters (a "[1]").
     The PDF unchanged if there are none. Call once after each write_pdf."""
-    names = _outlined - _drawn_as_text
-    if not names:
+    widths = {name: of_font for name, of_font in _outlined.items()
+              if name not in _drawn_as_text}
+    if not widths:
         return pdf_bytes
     import pikepdf
 
@@ -340,32 +342,15 @@ def outlined_fonts_boxed(pdf_bytes: bytes) -> bytes:
         for obj in pdf.objects:
             if (isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/Font"
                     and obj.get("/Subtype") == "/CIDFontType2"
-                    and str(obj.get("/BaseFont", "")) in names):
+                    and str(obj.get("/BaseFont", "")) in widths):
                 program = obj.FontDescriptor.FontFile2
-                program.write(_boxed(program.read_bytes(), _cid_widths(obj.get("/W", []))))
+                program.write(_boxed(program.read_bytes(), widths[str(obj.BaseFont)]))
                 changed = True
         return saved(pdf) if changed else pdf_bytes
 
 
-def _cid_widths(widths: Any) -> dict[int, float]:
-    """A CID font's /W array as CID -> width in thousandths of an em."""
-    found: dict[int, float] = {}
-    items = list(widths)
-    index = 0
-    while index + 1 < len(items):
-        first, second = items[index], items[index + 1]
-        if isinstance(second, int | float) or not hasattr(second, "__iter__"):
-            for cid in range(int(first), int(second) + 1):  # c_first c_last w
-                found[cid] = float(items[index + 2])
-            index += 3
-        else:
-            for offset, width in enumerate(second):
-                found[int(first) + offset] = float(width)
-            index += 2
-    return found
-
-
-def _boxed(program: bytes, widths: dict[int, float]) -> bytes:
+def _boxed(program: bytes, widths: dict[int, int]) -> bytes:
+    """The font program with each glyph a box of its width (thousandths of an em)."""
     # Without recalcTimestamp=False fontTools stamps the font with the time it was saved,
     # and the same document would give another file at every build.
     font = TTFont(io.BytesIO(program), recalcTimestamp=False)
