@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import subprocess
@@ -91,3 +92,43 @@ def test_a_build_runs_no_other_program(small_project: Path, tmp_path: Path):
     programs = [line.split('"')[1] for line in trace.read_text().splitlines()
                 if "execve(" in line and "= 0" in line]
     assert programs == [sys.executable]
+
+
+def test_copyfit_lays_out_every_step_it_tries_and_writes_only_the_one_it_keeps(
+        small_project: Path):
+    """Writing a PDF is a third of a render; a copyfit step that is tried and refused is
+    laid out only. The file kept is the one a render of that step alone gives."""
+    from leafletgen.build import check, resource_roots, select
+    from leafletgen.compose import compose, make_environment
+    from leafletgen.fonts import IsolatedFontconfig
+    from leafletgen.render import Renderer, import_weasyprint
+
+    edit(small_project / "project.yaml", "    pages: 1\n", "    pages: 1\n    copyfit: true\n")
+    edit(small_project / "text" / "en.yaml", "answer: No, under Article 291 part 2.",
+         "answer: " + "Officers must register the request and give the person a paper. " * 5)
+    project, fonts = check(small_project)
+    [(leaflet, code)] = select(project, BuildOptions(small_project, small_project / "out",
+                                                     languages=("en",)))
+    composed = compose(project, leaflet, code, make_environment(project))
+    document_class = import_weasyprint().document.Document
+    write_pdf = document_class.write_pdf
+    writes: list[int] = []
+
+    def counted(document, *args, **kwargs):
+        writes.append(len(document.pages))
+        return write_pdf(document, *args, **kwargs)
+
+    with IsolatedFontconfig(fonts.folders):
+        renderer = Renderer(resource_roots(project))
+        document_class.write_pdf = counted
+        try:
+            kept = renderer.render(composed)
+        finally:
+            document_class.write_pdf = write_pdf
+        [step] = [step for step in composed.fit_steps if step.body_pt == kept.body_pt]
+        tried = composed.fit_steps.index(step) + 2  # the designed size, then each step down
+        alone = Renderer(resource_roots(project)).render(dataclasses.replace(
+            composed, html=step.html(composed.html), fit_steps=(), grow_steps=()))
+    assert tried >= 3 and kept.page_count == 1
+    assert writes == [1]  # not the refused steps, which ran onto a second page
+    assert kept.pdf == alone.pdf

@@ -122,25 +122,27 @@ class Renderer:
         its format and copyfit allows another step; or, when it fits with room to spare
         (fit.roomy), in the largest type copyfit allows, or halfway there, or one step
         up, whichever is the largest that fits.
+        Each step is laid out, and only the one kept is written as a PDF.
         RenderTimeout after `seconds` (each)."""
         started = time.perf_counter()
-        rendered = self._render_html(composed, composed.html, composed.designed_pt, seconds)
-        if rendered.overflows:
+        kept = self._laid_out(composed, composed.html, composed.designed_pt, seconds)
+        if kept.overflows:
             for step in composed.fit_steps:
-                rendered = self._render_html(composed, step.html(composed.html),
-                                             step.body_pt, seconds)
-                if not rendered.overflows:
+                kept = self._laid_out(composed, step.html(composed.html), step.body_pt,
+                                      seconds)
+                if not kept.overflows:
                     break
-        elif composed.grow_steps and (rendered.page_count < composed.pages
-                                      or roomy(rendered.page_fills)):
-            # The largest size first, then halfway, then one step: three renders at most.
+        elif composed.grow_steps and (kept.page_count < composed.pages
+                                      or roomy(kept.page_fills)):
+            # The largest size first, then halfway, then one step: three layouts at most.
             grow = composed.grow_steps
             for step in dict.fromkeys((grow[-1], grow[(len(grow) - 1) // 2], grow[0])):
-                larger = self._render_html(composed, step.html(composed.html), step.body_pt,
-                                           seconds)
+                larger = self._laid_out(composed, step.html(composed.html), step.body_pt,
+                                        seconds)
                 if not larger.overflows:
-                    rendered = larger
+                    kept = larger
                     break
+        rendered = self._written(kept, seconds)
         if composed.slug_html:  # once, for the render that was kept
             rendered = self._with_slug(rendered, seconds)
         return dataclasses.replace(rendered, seconds=time.perf_counter() - started)
@@ -162,12 +164,14 @@ class Renderer:
         """Drop the renders kept for reuse (a benchmark measures rendering itself)."""
         self._recent.clear()
 
-    def _render_html(self, composed: ComposedDocument, html: str, body_pt: float | None,
-                     seconds: float | None) -> RenderedDocument:
+    def _laid_out(self, composed: ComposedDocument, html: str, body_pt: float | None,
+                  seconds: float | None) -> _LaidOut:
+        """One copyfit step, laid out: its pages, not yet its PDF."""
         variant = PDF_VARIANTS[composed.kind]
         key = (variant, html)
         if key in self._recent:
-            return dataclasses.replace(self._recent[key], composed=composed)
+            return _LaidOut(composed, html, body_pt, None, self._recent[key].page_count,
+                            self._recent[key].overflow_mm, self._recent[key].page_fills)
         capture = _Capture()
         logger = logging.getLogger("weasyprint")
         logger.addHandler(capture)
@@ -178,17 +182,38 @@ class Renderer:
         stylesheets = [self._weasyprint.CSS(
             string=_print_css(composed.bleed_mm), url_fetcher=fetcher,
             color_profiles=color_profiles)] if variant == "pdf/x-4" else []
-        new_document()
+        started = time.perf_counter()
         try:
             with time_limit(seconds):
                 document = self._weasyprint.HTML(
                     string=html, base_url=composed.base_url, url_fetcher=fetcher,
                 ).render(font_config=self._font_config, stylesheets=stylesheets,
                          color_profiles=color_profiles, pdf_variant=variant)
+        finally:
+            logger.removeHandler(capture)
+        return _LaidOut(composed, html, body_pt, document, len(document.pages),
+                        overflow_mm(document, composed.pages), page_fills(document),
+                        fetcher, capture, time.perf_counter() - started)
+
+    def _written(self, laid_out: _LaidOut, seconds: float | None) -> RenderedDocument:
+        """The PDF of a laid-out step, within what is left of its time limit."""
+        composed, html = laid_out.composed, laid_out.html
+        variant = PDF_VARIANTS[composed.kind]
+        key = (variant, html)
+        if laid_out.document is None:  # rendered a moment ago
+            return dataclasses.replace(self._recent[key], composed=composed)
+        capture, fetcher = laid_out.capture, laid_out.fetcher
+        assert capture is not None and fetcher is not None
+        logger = logging.getLogger("weasyprint")
+        logger.addHandler(capture)
+        new_document()
+        try:
+            with time_limit(None if seconds is None
+                            else max(0.001, seconds - laid_out.seconds)):
                 # Same input, same file: the identifier comes from the content, not a clock.
                 identifier = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
-                pdf = document.write_pdf(pdf_identifier=identifier, pdf_tags=True,
-                                         pdf_variant=variant)
+                pdf = laid_out.document.write_pdf(pdf_identifier=identifier, pdf_tags=True,
+                                                  pdf_variant=variant)
                 pdf = mirrored_glyphs_as_drawn(outlined_fonts_boxed(pdf))
                 if variant == "pdf/ua-1":
                     pdf = furniture_as_artifacts(pdf)
@@ -196,12 +221,33 @@ class Renderer:
             logger.removeHandler(capture)
         log = [LogRecord("error", f"refused to fetch {url}: {why}") for url, why in fetcher.refused]
         rendered = RenderedDocument(
-            composed, pdf, len(document.pages), (*log, *capture.records), 0.0,
-            tuple(fetcher.served), body_pt, overflow_mm(document, composed.pages),
-            page_fills(document))
+            composed, pdf, laid_out.page_count, (*log, *capture.records), 0.0,
+            tuple(fetcher.served), laid_out.body_pt, laid_out.overflow_mm,
+            laid_out.page_fills)
         self._recent = {k: v for k, v in list(self._recent.items())[-3:]}
         self._recent[key] = rendered
         return rendered
+
+
+@dataclass
+class _LaidOut:
+    """A copyfit step laid out by WeasyPrint, with what its layout logged and fetched;
+    `document` is None where the same HTML was rendered a moment ago."""
+
+    composed: ComposedDocument
+    html: str
+    body_pt: float | None
+    document: Any  # weasyprint.Document
+    page_count: int
+    overflow_mm: float
+    page_fills: tuple[float, ...]
+    fetcher: Any = None
+    capture: _Capture | None = None
+    seconds: float = 0.0
+
+    @property
+    def overflows(self) -> bool:
+        return self.page_count > self.composed.pages
 
 
 def _print_css(bleed_mm: float) -> str:
