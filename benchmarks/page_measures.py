@@ -116,12 +116,21 @@ def chars(page: pypdfium2.PdfPage) -> list[Char]:
                               round(y.value, 1), number is not None))
     finally:
         textpage.close()
+    # A form's objects are in its space: a print sheet places the page in one, at its bleed.
+    forms: list[pypdfium2.PdfMatrix] = []
     for obj in page.get_objects() if outlined_lines else ():
-        if obj.type == pdfium.FPDF_PAGEOBJ_PATH and (number := line_mark(obj.raw)) in \
+        del forms[obj.level:]
+        if obj.type == pdfium.FPDF_PAGEOBJ_FORM:
+            forms.append(obj.get_matrix().multiply(forms[-1]) if forms else obj.get_matrix())
+        elif obj.type == pdfium.FPDF_PAGEOBJ_PATH and (number := line_mark(obj.raw)) in \
                 outlined_lines:
             size, baseline = outlined_lines[number]
-            found.append(Char("\u25cc", size, *obj.get_bounds(), baseline, True,
-                              polygons(obj)))
+            shape = polygons(obj, forms[-1] if forms else None)
+            xs = [x for polygon in shape for x, _ in polygon]
+            ys = [y for polygon in shape for _, y in polygon]
+            if xs:
+                found.append(Char("\u25cc", size, min(xs), min(ys), max(xs), max(ys),
+                                  baseline, True, shape))
     return found
 
 
@@ -142,11 +151,12 @@ def lines(found: list[Char]) -> list[list[Char]]:
     return result
 
 
-def polygons(obj: pypdfium2.PdfObject) -> tuple[tuple[tuple[float, float], ...], ...]:
-    """A path object's subpaths as polygons in page space, each curve by its control
-    points (a glyph's curves are short: the polygon strays from them by a fraction of a
-    point)."""
-    matrix = obj.get_matrix()
+def polygons(obj: pypdfium2.PdfObject, form: pypdfium2.PdfMatrix | None = None,
+             ) -> tuple[tuple[tuple[float, float], ...], ...]:
+    """A path object's subpaths as polygons in page space (`form`: the matrix of the form
+    it is drawn in), each curve by its control points (a glyph's curves are short: the
+    polygon strays from them by a fraction of a point)."""
+    matrix = obj.get_matrix() if form is None else obj.get_matrix().multiply(form)
     x, y = ctypes.c_float(), ctypes.c_float()
     shapes: list[list[tuple[float, float]]] = []
     for index in range(pdfium.FPDFPath_CountSegments(obj.raw)):

@@ -26,6 +26,7 @@ import hashlib
 import io
 import itertools
 import unicodedata
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -39,6 +40,7 @@ from .resources import builtin_dir
 # Faces drawn as outlines, by the SHA-256 of their font file: only leafletgen's own
 # files, so a project's font cannot be taken for one and draw what its text does not say.
 OUTLINED_FACES = ("NotoNastaliqUrdu-Regular.ttf", "NotoNastaliqUrdu-Bold.ttf")
+OUTLINED_FAMILIES = ("Noto Nastaliq Urdu",)  # their family, as a stylesheet names it
 
 # A mark around each line's outlines, with the line's number on the page: measuring
 # tools (benchmarks/page_measures.py) take a line's glyph boxes from it.
@@ -94,19 +96,23 @@ class _Face:
 
     def __init__(self, content: bytes, index: int) -> None:
         self._font = TTFont(io.BytesIO(content), fontNumber=index, lazy=True)
-        self._glyph_set = self._font.getGlyphSet()
+        self.glyph_set = self._font.getGlyphSet()
         self._order = self._font.getGlyphOrder()
         self.cmap = {code: self._font.getGlyphID(name)
                      for code, name in (self._font.getBestCmap() or {}).items()}
         self.upem = self._font["head"].unitsPerEm
         self._paths: dict[int, str] = {}
 
+    def draw(self, glyph_id: int, pen: Any) -> None:
+        """Draw a glyph's outline with a fontTools pen; nothing for an id the font lacks."""
+        if 0 <= glyph_id < len(self._order):
+            self.glyph_set[self._order[glyph_id]].draw(pen)
+
     def path(self, glyph_id: int) -> str:
         """PDF path operators in font units; empty for a glyph that draws nothing."""
         if glyph_id not in self._paths:
-            pen = _PdfPen(self._glyph_set)
-            if 0 <= glyph_id < len(self._order):
-                self._glyph_set[self._order[glyph_id]].draw(pen)
+            pen = _PdfPen(self.glyph_set)
+            self.draw(glyph_id, pen)
             self._paths[glyph_id] = " ".join(pen.operators)
         return self._paths[glyph_id]
 
@@ -130,12 +136,31 @@ def _face(font: Any) -> _Face | None:
     Decided once per font object by its file's digest, not by WeasyPrint's hash of its
     description: another project's font of the same name and weight has the same hash."""
     if "outlined_face" not in font.__dict__:
-        digest = hashlib.sha256(font.file_content).hexdigest()
-        if digest in _outlined_digests() and (digest, font.index) not in _faces:
-            _faces[digest, font.index] = _Face(font.file_content, font.index)
-        font.outlined_face = _faces.get((digest, font.index))
+        font.outlined_face = _known_face(hashlib.sha256(font.file_content).hexdigest(),
+                                         font.index, lambda: font.file_content)
     face: _Face | None = font.outlined_face
     return face
+
+
+def _known_face(digest: str, index: int, content: Callable[[], bytes]) -> _Face | None:
+    if digest in _outlined_digests() and (digest, index) not in _faces:
+        _faces[digest, index] = _Face(content(), index)
+    return _faces.get((digest, index))
+
+
+_by_data: dict[tuple[int, int, int], _Face | None] = {}
+
+
+def outlined_face(data: Any, length: int, index: int, ffi: Any) -> _Face | None:
+    """The outlined face of the font file HarfBuzz holds at `data` (a cffi pointer, as
+    laid-out text gives it), None if it is not one of OUTLINED_FACES. Decided by the
+    file's digest, once per file in memory."""
+    key = (int(ffi.cast("uintptr_t", data)), length, index)
+    if key not in _by_data:
+        content = ffi.buffer(data, length)
+        _by_data[key] = _known_face(hashlib.sha256(content).hexdigest(), index,
+                                    lambda: bytes(content))
+    return _by_data[key]
 
 
 def draw_outlined(text_module: Any) -> None:

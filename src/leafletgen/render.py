@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from .clearance import lines_clear_by_ink
 from .compose import ComposedDocument
 from .files import RefusedFile, read_limited
 from .fit import roomy
@@ -98,11 +99,13 @@ class Renderer:
 
         self._weasyprint = weasyprint
         from weasyprint import draw
+        from weasyprint.layout import inline
         from weasyprint.pdf import tags
 
         declare_languages(tags)  # PDF/UA: a language change is declared where it happens
         copy_as_read(draw)  # text in Devanagari, Tamil ... copies as written
         draw_outlined(draw.text)  # and Nastaliq
+        lines_clear_by_ink(inline)  # whose lines stand apart by their ink
         self._allowed_roots = tuple(root.resolve() for root in allowed_roots)
         self._font_config = FontConfiguration()
         # The last few renders: a leaflet's office sheets are made from the very PDF its
