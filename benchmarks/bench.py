@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -214,12 +215,21 @@ def warm_small_leaflet(runs: int = 20) -> float:
         return (time.perf_counter() - started) / runs
 
 
+def _decode_whole_pages(pdf: Any) -> int:
+    """QR codes as verification read them before regions.py: every page whole, at 300 dpi."""
+    import zxingcpp
+
+    return sum(len(zxingcpp.read_barcodes(page.render(scale=300 / 72, grayscale=True).to_pil(),
+                                          formats=zxingcpp.BarcodeFormat.QRCode))
+               for page in pdf)
+
+
 def verification_costs() -> tuple[dict[str, float], float, float, int, int]:
     """What each check that reads a page costs, over the bundled screen documents, on their
     renders: (seconds per stage, seconds rendering, seconds rendering each document's own
-    HTML once, hotline places read, pages). The stages: the text layer read once, every
-    page rasterised at 300 dpi and its QR codes decoded, and the hotline read from the
-    pixels."""
+    HTML once, hotline places read, pages). The stages: the text layer read once, the QR
+    codes decoded from their regions at 300 dpi (and, beside, from whole pages, as before
+    regions.py), and the hotline read from the pixels."""
     import pypdfium2
 
     from leafletgen.build import check, resource_roots
@@ -233,7 +243,8 @@ def verification_costs() -> tuple[dict[str, float], float, float, int, int]:
     environment = make_environment(project)
     documents = [compose(project, leaflet, code, environment)
                  for leaflet in project.leaflets.values() for code in leaflet.languages]
-    stages = dict.fromkeys(("text layer", "QR codes", "hotline OCR"), 0.0)
+    stages = dict.fromkeys(("text layer", "QR codes", "QR codes, whole pages", "hotline OCR"),
+                           0.0)
     rendering = once = 0.0
     places = pages = 0
     with IsolatedFontconfig(fonts.folders):
@@ -254,8 +265,11 @@ def verification_costs() -> tuple[dict[str, float], float, float, int, int]:
             read = [_read_page(page) for page in pdf]
             stages["text layer"] += time.perf_counter() - started
             started = time.perf_counter()
-            _decode_qr_codes(pdf)
+            _decode_qr_codes(pdf, fonts)
             stages["QR codes"] += time.perf_counter() - started
+            started = time.perf_counter()
+            _decode_whole_pages(pdf)
+            stages["QR codes, whole pages"] += time.perf_counter() - started
             runs = _hotline_runs(read, document.hotline)
             started = time.perf_counter()
             places += len(_read_hotlines(pdf, read, runs, reader))
@@ -373,7 +387,8 @@ def main() -> None:
                  f"{rendering / once:.2f}x one render of each document"))
     for stage, seconds in stages.items():
         what = {"text layer": "text layer read back (pdfium)",
-                "QR codes": "QR codes: page at 300 dpi, zxing-cpp",
+                "QR codes": "QR codes: their regions at 300 dpi, zxing-cpp",
+                "QR codes, whole pages": "QR codes: whole pages at 300 dpi (before)",
                 "hotline OCR": f"hotline read from pixels (OCR), {places} places"}[stage]
         rows.append(("bundled", f"{what}, {pages} pages", seconds / pages,
                      f"{seconds / pages * 1000:.1f} ms per page; {seconds / rendering * 100:.1f}%"

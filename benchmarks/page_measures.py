@@ -21,6 +21,7 @@ import pypdfium2.raw as pdfium
 from PIL import Image, ImageChops, ImageDraw
 
 from leafletgen.outlines import LINE_MARK
+from leafletgen.regions import mark_param, placed_objects
 
 HYPHENS = ("-", "\u2010", "\u00ad", "\x02")  # pdfium reports a soft hyphen as \x02
 
@@ -73,21 +74,6 @@ def turned(matrix: pdfium.FS_MATRIX) -> bool:
     return abs(matrix.b) > 1e-3 or abs(matrix.c) > 1e-3
 
 
-def line_mark(obj: ctypes.c_void_p) -> int | None:
-    """The number of the outlined line (outlines.LINE_MARK) a page object is part of."""
-    for index in range(pdfium.FPDFPageObj_CountMarks(obj)):
-        mark = pdfium.FPDFPageObj_GetMark(obj, index)
-        length = ctypes.c_ulong()
-        pdfium.FPDFPageObjMark_GetName(mark, None, 0, ctypes.byref(length))
-        buffer = (ctypes.c_ushort * (length.value // 2 + 1))()
-        pdfium.FPDFPageObjMark_GetName(mark, buffer, length.value, ctypes.byref(length))
-        if bytes(buffer)[:length.value].decode("utf-16-le").rstrip("\x00") == LINE_MARK:
-            number = ctypes.c_int()
-            if pdfium.FPDFPageObjMark_GetParamIntValue(mark, b"Line", ctypes.byref(number)):
-                return number.value
-    return None
-
-
 def chars(page: pypdfium2.PdfPage) -> list[Char]:
     """Every character pdfium finds set level, with its size as printed: font size times the
     scale of its text object's matrix (WeasyPrint writes 12 px, scaled to 9 pt). The text
@@ -109,7 +95,8 @@ def chars(page: pypdfium2.PdfPage) -> list[Char]:
             scale = abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5
             left, bottom, right, top = textpage.get_charbox(index)
             pdfium.FPDFText_GetCharOrigin(textpage, index, x, y)
-            number = line_mark(obj) if pdfium.FPDFTextObj_GetTextRenderMode(obj) == 3 else None
+            number = mark_param(obj, LINE_MARK, b"Line") \
+                if pdfium.FPDFTextObj_GetTextRenderMode(obj) == 3 else None
             if number is not None:
                 outlined_lines.setdefault(number, (round(size * scale, 2), round(y.value, 1)))
             found.append(Char(text, round(size * scale, 2), left, bottom, right, top,
@@ -117,15 +104,11 @@ def chars(page: pypdfium2.PdfPage) -> list[Char]:
     finally:
         textpage.close()
     # A form's objects are in its space: a print sheet places the page in one, at its bleed.
-    forms: list[pypdfium2.PdfMatrix] = []
-    for obj in page.get_objects() if outlined_lines else ():
-        del forms[obj.level:]
-        if obj.type == pdfium.FPDF_PAGEOBJ_FORM:
-            forms.append(obj.get_matrix().multiply(forms[-1]) if forms else obj.get_matrix())
-        elif obj.type == pdfium.FPDF_PAGEOBJ_PATH and (number := line_mark(obj.raw)) in \
-                outlined_lines:
+    for obj, form in placed_objects(page) if outlined_lines else ():
+        if obj.type == pdfium.FPDF_PAGEOBJ_PATH and \
+                (number := mark_param(obj.raw, LINE_MARK, b"Line")) in outlined_lines:
             size, baseline = outlined_lines[number]
-            shape = polygons(obj, forms[-1] if forms else None)
+            shape = polygons(obj, form)
             xs = [x for polygon in shape for x, _ in polygon]
             ys = [y for polygon in shape for _, y in polygon]
             if xs:

@@ -149,6 +149,70 @@ def test_a_qr_code_the_leaflet_does_not_intend_is_caught(small_project: Path, tm
         "leaflet does not intend"]
 
 
+STRAY = "https://evil.example/"
+STRAY_ERROR = ("card/card.en.pdf: page 1 has a QR code for 'https://evil.example/', which this "
+               "leaflet does not intend")
+
+
+def _stray_modules() -> list[list[bool]]:
+    import qrcode
+
+    code = qrcode.QRCode(border=0)
+    code.add_data(STRAY)
+    return code.get_matrix()
+
+
+def test_a_stray_qr_code_drawn_as_paths_is_caught(small_project: Path, tmp_path: Path):
+    # An SVG: one path of many squares, read where it is drawn.
+    import qrcode.image.svg
+
+    qrcode.make(STRAY, image_factory=qrcode.image.svg.SvgPathImage).save(
+        small_project / "code.svg")
+    override(small_project, "masthead.html",
+             f'<h1>{{{{ title }}}}</h1><img alt="code" style="width: 25mm" '
+             f'src="{(small_project / "code.svg").as_uri()}">')
+    assert build_errors(small_project, tmp_path) == [STRAY_ERROR]
+
+
+def test_a_stray_qr_code_drawn_as_boxes_is_caught(small_project: Path, tmp_path: Path):
+    # Each dark module an element with a background: a page of small plain rectangles,
+    # which alone are not candidates, is read whole.
+    rows = "".join(
+        '<div style="height: 0.8mm">' + "".join(
+            f'<span style="display: inline-block; width: 0.8mm; height: 0.8mm; '
+            f'background: {"#000" if dark else "transparent"}"></span>' for dark in row)
+        + "</div>" for row in _stray_modules())
+    override(small_project, "masthead.html", "<h1>{{ title }}</h1>"
+             f'<div style="font-size: 0; line-height: 0; margin: 4mm">{rows}</div>')
+    assert build_errors(small_project, tmp_path) == [STRAY_ERROR]
+
+
+def test_a_stray_qr_code_drawn_by_a_project_font_is_caught(small_project: Path,
+                                                           tmp_path: Path):
+    # A project font under leafletgen's own family name whose X is a square one em wide
+    # and tall, and whose space is one em: lines of X and space draw a code as text.
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+
+    font = renamed_font("NotoSans-Regular.ttf", "Noto Sans", "NotoSans-Regular")
+    pen = TTGlyphPen(font.getGlyphSet())
+    pen.moveTo((0, -293))
+    pen.lineTo((0, 707))
+    pen.lineTo((1000, 707))
+    pen.lineTo((1000, -293))
+    pen.closePath()
+    square = font.getBestCmap()[ord("X")]
+    font["glyf"][square] = pen.glyph()
+    font["hmtx"][square] = (1000, 0)
+    font["hmtx"][font.getBestCmap()[ord(" ")]] = (1000, 0)
+    (small_project / "fonts").mkdir()
+    font.save(small_project / "fonts" / "NotoSans-Regular.ttf")
+    lines = "\n".join("".join("X" if dark else " " for dark in row) for row in _stray_modules())
+    override(small_project, "masthead.html", "<h1>{{ title }}</h1>"
+             "<div style=\"font-family: 'Noto Sans'; font-size: 0.8mm; line-height: 1; "
+             f'white-space: pre; font-kerning: none; margin: 4mm" aria-hidden="true">{lines}</div>')
+    assert STRAY_ERROR in build_errors(small_project, tmp_path)
+
+
 def test_a_qr_code_printed_too_small_is_caught(small_project: Path, tmp_path: Path):
     with_css(small_project, ".qr-hotline, .qr-hotline img { width: 9mm !important; "
                              "height: 9mm !important; }")

@@ -23,6 +23,7 @@ from fontTools.ttLib import TTCollection, TTFont
 from .errors import ContentError, Problem
 from .files import RefusedFile, check_regular, process_alive, read_limited
 from .model import LanguageText, Leaflet, Project
+from .resources import builtin_dir
 from .translation import printed_entry
 
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
@@ -43,6 +44,13 @@ class FontSet:
     @property
     def families(self) -> frozenset[str]:
         return frozenset(font.family for font in self.fonts)
+
+    @property
+    def leafletgen_families(self) -> frozenset[str]:
+        """Families only leafletgen's own font files have: no project font shares them."""
+        own = builtin_dir("fonts").resolve()
+        theirs = {font.family for font in self.fonts if not font.path.resolve().is_relative_to(own)}
+        return frozenset(font.family for font in self.fonts) - theirs
 
     @property
     def codepoints(self) -> frozenset[int]:

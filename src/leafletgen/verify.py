@@ -1,16 +1,18 @@
 """Stage 5, verify: a rendered PDF and the file printed from it -> findings, read from the
 files themselves, not from our intentions.
 
-A finished PDF is not a correct one. We rasterise each page at print resolution and
-decode every QR code, read the text layer back, count the pages and list the fonts.
+A finished PDF is not a correct one. We rasterise each page's regions where a QR code
+could be drawn (regions.py) at print resolution and decode every code, read the text layer
+back, count the pages and list the fonts.
 """
 
 from __future__ import annotations
 
 import io
+import math
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +28,7 @@ from .options import Severity
 from .paper import MIN_CONTRAST, Box, PaperReader, crop_margin
 from .preflight import preflight, preflight_warnings
 from .qr import MIN_MODULE_MM, QUIET_ZONE_MODULES, QrCode
+from .regions import pixel_box, qr_candidates, qr_regions
 from .render import RenderedDocument
 
 PRINT_DPI = 300
@@ -95,13 +98,13 @@ def verify(rendered: RenderedDocument, fonts: FontSet, reader: PaperReader,
         on_paper = _read_hotlines(pdf, pages, runs, reader)
         findings += _check_hotline_on_paper(on_paper, composed.hotline)
         if printed is None:
-            decoded = _decode_qr_codes(pdf)
+            decoded = _decode_qr_codes(pdf, fonts)
     finally:
         pdf.close()
     if printed is not None:
         sheets = pypdfium2.PdfDocument(printed)
         try:
-            decoded = _decode_qr_codes(sheets)
+            decoded = _decode_qr_codes(sheets, fonts)
         finally:
             sheets.close()
 
@@ -314,21 +317,54 @@ def _check_text(text: str, expected: Iterable[str], mode: TextCheck) -> list[Fin
             for wanted in missing]
 
 
-def _decode_qr_codes(pdf: pypdfium2.PdfDocument) -> list[_Decoded]:
+def _decode_qr_codes(pdf: pypdfium2.PdfDocument, fonts: FontSet) -> list[_Decoded]:
+    """Every QR code on the pages, read at PRINT_DPI from the regions where one could be
+    drawn (regions.py): the same pixels as a raster of the whole page has there."""
     found = []
+    scale = PRINT_DPI / 72
+    trusted = _trusted_font(fonts)
     for number, page in enumerate(pdf, start=1):
-        image = page.render(scale=PRINT_DPI / 72, grayscale=True).to_pil()
-        for barcode in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormats(
-                zxingcpp.BarcodeFormat.QRCode)):
-            found.append(_Decoded(number, barcode, image.size))
+        width, height = page.get_size()
+        size = (math.ceil(width * scale), math.ceil(height * scale))
+        for region in qr_regions(qr_candidates(page, trusted), width, height):
+            left, top, right, bottom = pixel_box(region, height, scale)
+            left, top = max(left, 0), max(top, 0)
+            right, bottom = min(right, size[0]), min(bottom, size[1])
+            # pypdfium2 takes the crop in points and rounds each side up to a pixel.
+            crop = [_crop_points(pixels, scale)
+                    for pixels in (left, size[1] - bottom, size[0] - right, top)]
+            image = page.render(scale=scale, grayscale=True, crop=crop).to_pil()
+            for barcode in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormats(
+                    zxingcpp.BarcodeFormat.QRCode)):
+                found.append(_Decoded(number, barcode, size, (left, top)))
     return found
+
+
+def _crop_points(pixels: int, scale: float) -> float:
+    """A crop in points that pypdfium2 rounds up (math.ceil(points * scale)) to `pixels`."""
+    points = pixels / scale
+    while math.ceil(points * scale) > pixels:
+        points = math.nextafter(points, 0.0)
+    return points
+
+
+def _trusted_font(fonts: FontSet) -> Callable[[str], bool]:
+    """Whether an embedded font (by base name) is one of leafletgen's own, which draw no
+    square glyph: only a family that no project font also has."""
+    own = fonts.leafletgen_families
+
+    def trusted(name: str) -> bool:
+        return _family_of(name, fonts.families) in own
+
+    return trusted
 
 
 @dataclass(frozen=True)
 class _Decoded:
     page: int
     barcode: Any  # zxingcpp.Barcode
-    image_size: tuple[int, int]  # of the page's raster it was found in, in pixels
+    image_size: tuple[int, int]  # of a raster of the whole page, in pixels
+    offset: tuple[int, int] = (0, 0)  # of the region it was found in, in that raster
 
     @property
     def area(self) -> PageArea:
@@ -336,10 +372,11 @@ class _Decoded:
         corners = [position.top_left, position.top_right, position.bottom_right,
                    position.bottom_left]
         width, height = self.image_size
-        return PageArea(left=min(c.x for c in corners) / width,
-                        top=min(c.y for c in corners) / height,
-                        right=max(c.x for c in corners) / width,
-                        bottom=max(c.y for c in corners) / height)
+        left, top = self.offset
+        return PageArea(left=(left + min(c.x for c in corners)) / width,
+                        top=(top + min(c.y for c in corners)) / height,
+                        right=(left + max(c.x for c in corners)) / width,
+                        bottom=(top + max(c.y for c in corners)) / height)
 
 
 def _measure_qr(decoded: list[_Decoded], qr_codes: Iterable[QrCode]) -> list[DecodedQr]:

@@ -1,0 +1,90 @@
+"""QR codes read from the regions where one could be drawn (regions.py): the same codes,
+in the same places, as a raster of each whole page gives, from less of the page; and the
+reason text in leafletgen's own fonts is not read. Stray codes drawn in other ways are
+caught in tests/test_verify.py."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import pypdfium2
+import pytest
+import zxingcpp
+from fontTools.ttLib import TTFont
+
+from conftest import REPO
+from leafletgen import regions
+from leafletgen.fonts import load_fonts
+from leafletgen.resources import builtin_dir
+from leafletgen.verify import PRINT_DPI, _decode_qr_codes, _trusted_font
+
+# A screen, print and office output of each kind of page: A5 leaflets with sources, the
+# A6 card on its sheet of four, a tri-fold, an A4 fact sheet and report, an Urdu page.
+SAMPLE = ["your-rights/your-rights.en.pdf", "your-rights/your-rights.ur.pdf",
+          "pocket-card/pocket-card.ar.pdf", "pocket-card/pocket-card.ar.print.pdf",
+          "pocket-card/pocket-card.ar.office-grey.pdf", "village-trifold/village-trifold.lt.pdf",
+          "village-handout/village-handout.lt.office.pdf", "fact-sheet/fact-sheet.en.pdf",
+          "press-report/press-report.en.pdf"]
+
+
+def _whole_pages(pdf: pypdfium2.PdfDocument) -> list[tuple[int, str, float, float, int]]:
+    """Each code a raster of the whole page gives: page, text, left and top (a share of
+    the page), width in pixels."""
+    found = []
+    for number, page in enumerate(pdf, start=1):
+        image = page.render(scale=PRINT_DPI / 72, grayscale=True).to_pil()
+        for code in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode):
+            position = code.position
+            corners = (position.top_left, position.top_right, position.bottom_right,
+                       position.bottom_left)
+            found.append((number, code.text, min(c.x for c in corners) / image.size[0],
+                          min(c.y for c in corners) / image.size[1],
+                          position.top_right.x - position.top_left.x))
+    return found
+
+
+@pytest.mark.parametrize("name", SAMPLE)
+def test_regions_give_the_codes_a_whole_page_gives(bundled_build: Path, name: str):
+    fonts = load_fonts((builtin_dir("fonts"),))
+    pdf = pypdfium2.PdfDocument(bundled_build / name)
+    try:
+        whole = _whole_pages(pdf)
+        read = [(found.page, found.barcode.text, found.area.left, found.area.top,
+                 found.barcode.position.top_right.x - found.barcode.position.top_left.x)
+                for found in _decode_qr_codes(pdf, fonts)]
+    finally:
+        pdf.close()
+    assert whole
+    assert [(page, text) for page, text, *_ in read] == [(page, text) for page, text, *_ in whole]
+    for (*_, left, top, width), (*_, whole_left, whole_top, whole_width) in zip(
+            read, whole, strict=True):
+        assert (left, top) == pytest.approx((whole_left, whole_top), abs=1e-6)
+        assert abs(width - whole_width) <= 1  # zxing's edge, a pixel either way
+
+
+def test_regions_are_a_small_part_of_a_leaflets_pages(bundled_build: Path):
+    trusted = _trusted_font(load_fonts((builtin_dir("fonts"),)))
+    pdf = pypdfium2.PdfDocument(bundled_build / "your-rights" / "your-rights.en.pdf")
+    try:
+        for page in pdf:
+            width, height = page.get_size()
+            found = regions.qr_regions(regions.qr_candidates(page, trusted), width, height)
+            assert 0 < sum((r[2] - r[0]) * (r[3] - r[1]) for r in found) < 0.1 * width * height
+    finally:
+        pdf.close()
+
+
+def test_leafletgens_own_fonts_draw_no_square_glyphs():
+    # Why their text is not read for codes: none has a block, a square or a
+    # legacy-computing mosaic a code could be set from (U+25CC, the dotted circle under a
+    # lone mark, is the one geometric shape they have).
+    squares = [range(0x2580, 0x2600), range(0x2B1B, 0x2B1D), range(0x2B1E, 0x2B24),
+               range(0x1FB00, 0x1FC00), range(0x25A0, 0x25CC), range(0x25CD, 0x2600)]
+    fonts = sorted((REPO / "fonts").glob("*.ttf"))
+    assert len(fonts) >= 20
+    for path in fonts:
+        cmap = TTFont(path).getBestCmap()
+        found = [f"U+{code:04X} {unicodedata.name(chr(code), '')}" for code in cmap
+                 if any(code in block for block in squares) and code != 0x25CC]
+        assert found == [], path.name
