@@ -1,6 +1,6 @@
 """Mutation testing of the checks: does any test notice when a check is broken?
 
-    python tests/mutate_checks.py                  # verify.py, preflight.py, paper.py
+    python tests/mutate_checks.py         # verify.py, preflight.py, paper.py, regions.py
     python tests/mutate_checks.py --jobs 2 src/leafletgen/verify.py
 
 Each mutant is one small change to a copy of the repository, made on the syntax tree:
@@ -28,11 +28,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-TARGETS = ["src/leafletgen/verify.py", "src/leafletgen/preflight.py", "src/leafletgen/paper.py"]
+TARGETS = ["src/leafletgen/verify.py", "src/leafletgen/preflight.py", "src/leafletgen/paper.py",
+           "src/leafletgen/regions.py"]
 TESTS = ["tests/test_verify.py", "tests/test_preflight.py", "tests/test_tagging.py"]
 CHECK_PREFIXES = ("_check", "preflight_problems", "preflight_warnings", "_read_hotlines",
                   "_hotline_runs", "_bar_after", "_unembedded_fonts", "_variant", "_measure_qr",
-                  "read", "_percentile")
+                  "read", "_percentile", "qr_candidates", "qr_regions")
 _SWAPS = {ast.Lt: ast.GtE, ast.GtE: ast.Lt, ast.Gt: ast.LtE, ast.LtE: ast.Gt,
           ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.In: ast.NotIn, ast.NotIn: ast.In}
 

@@ -13,7 +13,7 @@ import pytest
 import zxingcpp
 from fontTools.ttLib import TTFont
 
-from conftest import REPO
+from conftest import REPO, with_css
 from leafletgen import regions
 from leafletgen.fonts import load_fonts
 from leafletgen.resources import builtin_dir
@@ -63,9 +63,10 @@ def test_regions_give_the_codes_a_whole_page_gives(bundled_build: Path, name: st
         assert abs(width - whole_width) <= 1  # zxing's edge, a pixel either way
 
 
-def test_regions_are_a_small_part_of_a_leaflets_pages(bundled_build: Path):
+@pytest.mark.parametrize("language", ["en", "ur"])  # Urdu's outlines are not read
+def test_regions_are_a_small_part_of_a_leaflets_pages(bundled_build: Path, language: str):
     trusted = _trusted_font(load_fonts((builtin_dir("fonts"),)))
-    pdf = pypdfium2.PdfDocument(bundled_build / "your-rights" / "your-rights.en.pdf")
+    pdf = pypdfium2.PdfDocument(bundled_build / "your-rights" / f"your-rights.{language}.pdf")
     try:
         for page in pdf:
             width, height = page.get_size()
@@ -88,3 +89,24 @@ def test_leafletgens_own_fonts_draw_no_square_glyphs():
         found = [f"U+{code:04X} {unicodedata.name(chr(code), '')}" for code in cmap
                  if any(code in block for block in squares) and code != 0x25CC]
         assert found == [], path.name
+
+
+def test_a_handout_is_read_in_a_small_part_of_its_page(small_project: Path, tmp_path: Path):
+    # Backgrounds, rules and the edge stripe are plain; the codes and icons are read.
+    from leafletgen.build import BuildOptions, build
+
+    # A few rules too: narrow plain rectangles, fewer than a code of boxes has.
+    with_css(small_project, "h1::after, h3::after { content: ''; display: block; "
+             "height: 0.5mm; background: #000; }")
+    build(BuildOptions(small_project, tmp_path / "out", languages=("en",)))
+    trusted = _trusted_font(load_fonts((builtin_dir("fonts"),)))
+    pdf = pypdfium2.PdfDocument(tmp_path / "out" / "card" / "card.en.pdf")
+    try:
+        page = pdf[0]
+        width, height = page.get_size()
+        candidates = regions.qr_candidates(page, trusted)
+        found = regions.qr_regions(candidates, width, height)
+    finally:
+        pdf.close()
+    assert not candidates.too_many and len(found) >= 2
+    assert 0 < sum((r[2] - r[0]) * (r[3] - r[1]) for r in found) < 0.2 * width * height
