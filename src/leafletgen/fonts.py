@@ -15,6 +15,7 @@ import tempfile
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -45,7 +46,7 @@ class FontSet:
     def families(self) -> frozenset[str]:
         return frozenset(font.family for font in self.fonts)
 
-    @property
+    @cached_property  # read for every document verified
     def leafletgen_families(self) -> frozenset[str]:
         """Families only leafletgen's own font files have: no project font shares them."""
         own = builtin_dir("fonts").resolve()

@@ -121,7 +121,7 @@ def _plain(obj: pypdfium2.PdfObject) -> bool:
 @dataclass(frozen=True)
 class Candidates:
     boxes: tuple[Rect, ...]
-    too_many: bool  # more than MAX_CANDIDATES, or a code may be drawn of plain boxes
+    read_whole: bool  # more than MAX_CANDIDATES, or a code may be drawn of plain boxes
 
 
 def qr_candidates(page: pypdfium2.PdfPage, trusted_font: Callable[[str], bool],
@@ -140,7 +140,7 @@ def qr_candidates(page: pypdfium2.PdfPage, trusted_font: Callable[[str], bool],
             if min(right - left, top - bottom) <= LARGEST_MODULE_MM * PT_PER_MM:
                 small_plain += 1
                 if small_plain >= PLAIN_FOR_A_CODE:
-                    return Candidates(tuple(boxes), too_many=True)
+                    return Candidates(tuple(boxes), read_whole=True)
             continue
         if obj.type == pdfium.FPDF_PAGEOBJ_PATH and \
                 mark_param(obj.raw, LINE_MARK, b"Line") is not None:
@@ -149,8 +149,8 @@ def qr_candidates(page: pypdfium2.PdfPage, trusted_font: Callable[[str], bool],
             continue
         boxes.append(bounds)
         if len(boxes) > MAX_CANDIDATES:
-            return Candidates(tuple(boxes), too_many=True)
-    return Candidates(tuple(boxes), too_many=False)
+            return Candidates(tuple(boxes), read_whole=True)
+    return Candidates(tuple(boxes), read_whole=False)
 
 
 def _grown(box: Rect) -> Rect:
@@ -180,7 +180,7 @@ def qr_regions(candidates: Candidates, width: float, height: float) -> list[Rect
     """The regions of a page (`width` x `height` pt) to read for QR codes: candidates and
     their quiet zones, those that meet made one, on the page."""
     page = (0.0, 0.0, width, height)
-    if candidates.too_many:
+    if candidates.read_whole:
         return [page]
     groups = list(candidates.boxes)
     while pair := _first_meeting(groups):
@@ -196,11 +196,12 @@ def qr_regions(candidates: Candidates, width: float, height: float) -> list[Rect
     return [page] if covered > MOST_OF_THE_PAGE * width * height else regions
 
 
-def pixel_box(region: Rect, height: float, scale: float) -> tuple[int, int, int, int]:
-    """A region's pixels in a raster of the page at `scale` (left, top, right, bottom; y
-    down), out to whole blocks of the raster."""
+def pixel_box(region: Rect, height: float, scale: float, raster: tuple[int, int],
+              ) -> tuple[int, int, int, int]:
+    """A region's pixels in the page's `raster` (width, height) at `scale` (left, top,
+    right, bottom; y down), out to whole blocks of it and no further than its edges."""
     left, bottom, right, top = region
-    return (math.floor(left * scale / BLOCK_PX) * BLOCK_PX,
-            math.floor((height - top) * scale / BLOCK_PX) * BLOCK_PX,
-            math.ceil(right * scale / BLOCK_PX) * BLOCK_PX,
-            math.ceil((height - bottom) * scale / BLOCK_PX) * BLOCK_PX)
+    return (max(math.floor(left * scale / BLOCK_PX) * BLOCK_PX, 0),
+            max(math.floor((height - top) * scale / BLOCK_PX) * BLOCK_PX, 0),
+            min(math.ceil(right * scale / BLOCK_PX) * BLOCK_PX, raster[0]),
+            min(math.ceil((height - bottom) * scale / BLOCK_PX) * BLOCK_PX, raster[1]))

@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import pikepdf
@@ -327,9 +328,7 @@ def _decode_qr_codes(pdf: pypdfium2.PdfDocument, fonts: FontSet) -> list[_Decode
         width, height = page.get_size()
         size = (math.ceil(width * scale), math.ceil(height * scale))
         for region in qr_regions(qr_candidates(page, trusted), width, height):
-            left, top, right, bottom = pixel_box(region, height, scale)
-            left, top = max(left, 0), max(top, 0)
-            right, bottom = min(right, size[0]), min(bottom, size[1])
+            left, top, right, bottom = pixel_box(region, height, scale, size)
             # pypdfium2 takes the crop in points and rounds each side up to a pixel.
             crop = [_crop_points(pixels, scale)
                     for pixels in (left, size[1] - bottom, size[0] - right, top)]
@@ -351,10 +350,11 @@ def _crop_points(pixels: int, scale: float) -> float:
 def _trusted_font(fonts: FontSet) -> Callable[[str], bool]:
     """Whether an embedded font (by base name) is one of leafletgen's own, which draw no
     square glyph: only a family that no project font also has."""
-    own = fonts.leafletgen_families
+    own, families = fonts.leafletgen_families, fonts.families
 
+    @cache  # a page holds a few fonts in many text objects
     def trusted(name: str) -> bool:
-        return _family_of(name, fonts.families) in own
+        return _family_of(name, families) in own
 
     return trusted
 
@@ -364,7 +364,7 @@ class _Decoded:
     page: int
     barcode: Any  # zxingcpp.Barcode
     image_size: tuple[int, int]  # of a raster of the whole page, in pixels
-    offset: tuple[int, int] = (0, 0)  # of the region it was found in, in that raster
+    offset: tuple[int, int]  # of the region it was found in, in that raster
 
     @property
     def area(self) -> PageArea:
