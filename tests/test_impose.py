@@ -229,9 +229,19 @@ def test_a_press_reports_office_copy_keeps_its_running_heads_on_the_page(tmp_pat
     project = tmp_path / "leaflets"
     shutil.copytree(BUNDLED, project)
     edit(project / "project.yaml", "    template: report.html\n",
-         "    template: report.html\n    outputs: [screen, office]\n")
+         "    template: report.html\n    outputs: [office]\n")
     build(BuildOptions(project, tmp_path / "out", leaflets=("press-report",),
                        languages=("lt",)))
     office = tmp_path / "out" / "press-report" / "press-report.lt.office.pdf"
     head = [line for line in visual_lines(office, 1) if "Žmonės" in line]
     assert len(head) == 1 and "JUODRAŠTIS" in head[0] and "SienosGrupė" in head[0], head
+
+
+def test_an_urdu_leaflets_office_copy_keeps_its_hotline_band_on_the_page(tmp_path):
+    # An office copy gives up 5 mm of an A5 page's bottom margin; the Urdu band (its
+    # caption in two Nastaliq lines, its foot) then ran to the page's edge and below it
+    # (verification: "text runs past the page's edge ('pgp')"). Its band is taller.
+    build(BuildOptions(BUNDLED, tmp_path / "out", leaflets=("your-rights",),
+                       languages=("ur",), outputs=("office",)))
+    office = tmp_path / "out" / "your-rights" / "your-rights.ur.office.pdf"
+    assert office.is_file()
