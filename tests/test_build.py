@@ -260,11 +260,13 @@ def test_an_overflow_is_one_problem_for_all_outputs_of_a_leaflet(run, tmp_path: 
     long = "      A long paragraph that does not fit on the page. " * 60 + "\n\n"
     (project / "text" / "en.yaml").write_text(text[:start] + long + text[start:],
                                               encoding="utf-8")
+    # The print shop's file and the grey sheets: the two whose preflight has colour rules.
     code, _, stderr = run("build", "-p", project, "-o", "out", "--lang", "en",
-                          "--leaflet", "village-handout")
+                          "--leaflet", "village-handout", "--for", "print",
+                          "--for", "office-grey")
     assert code == 1
     problems = [line for line in stderr.splitlines() if line.startswith("  ")]
     assert len(problems) == 1, stderr
-    assert problems[0].startswith("  village-handout/village-handout.en.pdf (and 3 other "
-                                  "outputs of it): village-handout (en) does not fit: ")
+    assert problems[0].startswith("  village-handout/village-handout.en.print.pdf (and 1 "
+                                  "other output of it): village-handout (en) does not fit: ")
     assert "colours outside" not in stderr

@@ -55,3 +55,67 @@ def test_the_printed_file_is_what_is_verified_and_previewed(small_project: Path)
     [preview] = made.previews
     width, height = Image.open(io.BytesIO(preview)).size
     assert abs(width / height - sheet_mm[0] / sheet_mm[1]) < 0.01
+
+
+def test_a_render_is_read_once_for_all_its_outputs_and_finds_the_same(small_project: Path,
+                                                                     monkeypatch):
+    """The screen PDF and the office sheets come from one render: its text layer, hotline
+    pixels and fonts are read once for them, in whatever order the outputs come, and each
+    output's verification is what a pipeline that made it alone finds."""
+    from leafletgen import verify
+    from leafletgen.build import check, resource_roots
+    from leafletgen.compose import compose, make_environment
+    from leafletgen.fonts import IsolatedFontconfig
+    from leafletgen.pipeline import Pipeline
+
+    project, fonts = check(small_project)
+    environment = make_environment(project)
+    leaflet = project.leaflets["card"]
+    documents = [compose(project, leaflet, "en", environment, kind)
+                 for kind in ("office", "screen", "print", "office-grey")]
+    reads = []
+    read_render = verify.read_render
+    monkeypatch.setattr(verify, "read_render",
+                        lambda rendered, *args: reads.append(rendered.composed.kind)
+                        or read_render(rendered, *args))
+    with IsolatedFontconfig(fonts.folders):
+        pipeline = Pipeline(fonts, resource_roots(project), 30, None)
+        together = [pipeline.make(document).verification for document in documents]
+        # The office sheets are read first, without their render's codes (the sheets'
+        # are decoded); the screen PDF then reads only those.
+        assert reads == ["office", "screen", "print"]
+        reads.clear()
+        alone = [Pipeline(fonts, resource_roots(project), 30, None).make(document).verification
+                 for document in documents]
+    assert reads == ["office", "screen", "print", "office-grey"]
+    assert together == alone
+    assert all(v is not None and v.errors == [] and v.decoded_qr and v.hotline_on_paper
+               for v in together)
+
+
+def test_a_reading_is_not_taken_for_a_document_that_expects_other_text(small_project: Path):
+    """A reading kept for a render is only the same render's, read against the same
+    expectations: another expected text or hotline on the same pages is read again."""
+    import dataclasses
+
+    from leafletgen.build import check, resource_roots
+    from leafletgen.compose import compose, make_environment
+    from leafletgen.fonts import IsolatedFontconfig
+    from leafletgen.paper import PaperReader
+    from leafletgen.render import Renderer
+    from leafletgen.verify import RenderReadings, verify
+
+    project, fonts = check(small_project)
+    document = compose(project, project.leaflets["card"], "en", make_environment(project))
+    with IsolatedFontconfig(fonts.folders):
+        rendered = Renderer(resource_roots(project)).render(document)
+        readings, reader = RenderReadings(), PaperReader()
+        assert verify(rendered, fonts, reader, None, readings).errors == []
+        other_text = dataclasses.replace(document, expected_text=("Words not on the card",))
+        other_hotline = dataclasses.replace(document, hotline="+370 600 000 00")
+        assert [f.message for f in verify(dataclasses.replace(rendered, composed=other_text),
+                                          fonts, reader, None, readings).errors] == [
+            "text 'Words not on the card' is not in the PDF's text layer as written"]
+        assert [f.message for f in verify(dataclasses.replace(rendered, composed=other_hotline),
+                                          fonts, reader, None, readings).errors] == [
+            "the hotline '+370 600 000 00' is not in the text layer"]

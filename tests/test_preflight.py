@@ -110,3 +110,19 @@ def test_a_pdf_ua_claim_without_a_structure_tree_is_caught(bundled_build: Path):
         pdf.save(untagged)
     assert "claims PDF/UA but has no structure tree" in preflight(
         untagged.getvalue(), "screen", []).problems
+
+
+def test_an_inline_image_and_what_follows_it_are_read(bundled_build: Path):
+    """An image drawn inline in a page's content (BI ... ID ... EI) paints in a colour
+    space of its own, and the operators after it are read too: here 3 pt type."""
+    name = bundled_build / "pocket-card" / "pocket-card.en.print.pdf"
+    assert preflight(name.read_bytes(), "print", []).problems == ()
+    with pikepdf.open(name) as pdf:
+        page = pdf.pages[0]
+        page.contents_add(pdf.make_stream(
+            b"q 10 0 0 10 20 20 cm BI /W 1 /H 1 /BPC 8 /CS /RGB ID \xc0\x00\x00 EI Q "
+            b"BT /F1 3 Tf 20 40 Td (small) Tj ET"))
+        changed = io.BytesIO()
+        pdf.save(changed)
+    assert preflight(changed.getvalue(), "print", []).problems == (
+        "type as small as 3.0 pt (at least 5 pt)", "colours outside CMYK: inline image")

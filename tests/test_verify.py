@@ -174,13 +174,18 @@ def test_a_stray_qr_code_drawn_as_paths_is_caught(small_project: Path, tmp_path:
     assert build_errors(small_project, tmp_path) == [STRAY_ERROR]
 
 
-def test_a_stray_qr_code_drawn_as_boxes_is_caught(small_project: Path, tmp_path: Path):
-    # Each dark module an element with a background: a page of small plain rectangles,
+@pytest.mark.parametrize("dark", [
+    "background: #000",
+    # A border round nothing, its corners rounded: drawn as a path with curves.
+    "box-sizing: border-box; border: 0.4mm solid #000; border-radius: 0.15mm"])
+def test_a_stray_qr_code_drawn_as_boxes_is_caught(small_project: Path, tmp_path: Path,
+                                                  dark: str):
+    # Each dark module an element, square or rounded: a page of small plain rectangles,
     # which alone are not candidates, is read whole.
     rows = "".join(
         '<div style="height: 0.8mm">' + "".join(
             f'<span style="display: inline-block; width: 0.8mm; height: 0.8mm; '
-            f'background: {"#000" if dark else "transparent"}"></span>' for dark in row)
+            f'{dark if is_dark else ""}"></span>' for is_dark in row)
         + "</div>" for row in _stray_modules())
     override(small_project, "masthead.html", "<h1>{{ title }}</h1>"
              f'<div style="font-size: 0; line-height: 0; margin: 4mm">{rows}</div>')

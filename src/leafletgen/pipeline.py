@@ -40,6 +40,7 @@ class Pipeline:
                  preview_dpi: int | None):
         from .paper import MissingOcrData, PaperReader
         from .render import Renderer
+        from .verify import RenderReadings
 
         self.renderer = Renderer(roots)
         self.reader: PaperReader | None = None
@@ -50,7 +51,13 @@ class Pipeline:
             self.setup_failure = str(missing)
         self.fonts = fonts
         self.time_limit = time_limit
+        self._readings = RenderReadings()  # of the last renders verified
         self.preview_dpi = preview_dpi
+
+    def forget(self) -> None:
+        """Drop the renders and readings kept for reuse (a benchmark measures making)."""
+        self.renderer.forget()
+        self._readings.forget()
 
     def make(self, composed: ComposedDocument) -> MadeDocument:
         from .impose import ImpositionError
@@ -69,14 +76,15 @@ class Pipeline:
         # prepress: the file for the print shop or the office printer (a screen PDF is
         # printed as it is); a document that overflows is not imposed, only reported
         printed = rendered.pdf
-        if composed.kind != "screen" and rendered.page_count == composed.pages:
+        if composed.kind != "screen" and rendered.has_its_pages:
             try:
                 printed = finish(rendered)
             except ImpositionError as error:
                 return MadeDocument(composed, rendered, None, (), str(error))
-        # verify: the render's text and hotline, the printed file's codes and preflight
+        # verify: the render's text and hotline, the printed file's codes and preflight;
+        # the render is read once for the screen PDF and the office sheets made from it
         verification = verify(rendered, self.fonts, self.reader,
-                              printed if printed is not rendered.pdf else None)
+                              printed if printed is not rendered.pdf else None, self._readings)
         # preview: PNGs of what is printed, for a file that passed
         previews = page_pngs(printed, self.preview_dpi) \
             if self.preview_dpi and not verification.errors else []

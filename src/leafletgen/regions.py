@@ -6,11 +6,11 @@ codes, a template's SVG or a grid of boxes), as a shading, or as glyphs of a fon
 page object is a candidate, placed on the page through the forms it is drawn in (a print
 sheet places the page at its bleed, an office sheet four times), except:
 
-- a plain path: up to four upright rectangles (a background, a frame, a rule, the edge
-  stripe). Alone it is not a code, and what is drawn over it is a candidate itself. But a
-  code can be drawn as boxes, each a plain path (a grid of elements with a background):
-  a page with PLAIN_FOR_A_CODE plain paths no wider than a module in one direction is
-  read whole;
+- a plain path: up to four upright rectangles, square-cornered or rounded (a background,
+  a frame, a rule, the edge stripe, a box with a border radius). Alone it is not a code,
+  and what is drawn over it is a candidate itself. But a code can be drawn as boxes, each
+  a plain path (a grid of elements with a background): a page with PLAIN_FOR_A_CODE plain
+  paths no wider than a module in one direction is read whole;
 - the outlines of leafletgen's own Nastaliq (outlines.py), inside its marked lines;
 - text in leafletgen's own fonts, none of which has a block or square glyph (tested).
   Text in a project's font, or in a font that is none of the project's, is a candidate:
@@ -25,6 +25,7 @@ or whose regions cover most of it, the whole page is one region.
 from __future__ import annotations
 
 import ctypes
+import itertools
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -99,23 +100,38 @@ def font_name(obj: pypdfium2.PdfObject) -> str:
 
 
 def _plain(obj: pypdfium2.PdfObject) -> bool:
-    """Whether a path is up to PLAIN_RECTANGLES rectangles, upright: a fill, a frame, a rule."""
+    """Whether a path is up to PLAIN_RECTANGLES rectangles, upright, their corners square
+    or rounded: a fill, a frame, a rule, a box with a border radius."""
     x, y = ctypes.c_float(), ctypes.c_float()
-    points: list[tuple[float, float]] = []
-    shapes = []
+    shapes: list[list[tuple[int, float, float]]] = []
     for index in range(pdfium.FPDFPath_CountSegments(obj.raw)):
         segment = pdfium.FPDFPath_GetPathSegment(obj.raw, index)
         kind = pdfium.FPDFPathSegment_GetType(segment)
-        if kind == pdfium.FPDF_SEGMENT_BEZIERTO:
-            return False
         pdfium.FPDFPathSegment_GetPoint(segment, ctypes.byref(x), ctypes.byref(y))
-        if kind == pdfium.FPDF_SEGMENT_MOVETO:
-            points = []
-            shapes.append(points)
-        points.append((x.value, y.value))
-    return len(shapes) <= PLAIN_RECTANGLES and all(
-        len({px for px, _ in shape}) <= 2 and len({py for _, py in shape}) <= 2
-        for shape in shapes)
+        if kind == pdfium.FPDF_SEGMENT_MOVETO or not shapes:
+            shapes.append([])
+        shapes[-1].append((kind, x.value, y.value))
+    return len(shapes) <= PLAIN_RECTANGLES and all(map(_upright_rectangle, shapes))
+
+
+def _upright_rectangle(shape: list[tuple[int, float, float]]) -> bool:
+    """Whether one closed shape of a path is an upright rectangle: at most four corners;
+    or, rounded, four curves (three points each: two controls and the end), each from one
+    side to the next, with at most five straight lines along its sides (a closing one too).
+    Every point is then on the rectangle's edges."""
+    xs, ys = {px for _, px, _ in shape}, {py for _, _, py in shape}
+    curves = sum(kind == pdfium.FPDF_SEGMENT_BEZIERTO for kind, _, _ in shape)
+    if not curves:
+        return len(xs) <= 2 and len(ys) <= 2
+    if curves != 4 * 3 or len(shape) - curves > 1 + 5:
+        return False
+    left, right, bottom, top = min(xs), max(xs), min(ys), max(ys)
+    on_edge = all(min(abs(px - left), abs(px - right)) < 0.01
+                  or min(abs(py - bottom), abs(py - top)) < 0.01 for _, px, py in shape)
+    straight = all(abs(px - qx) < 0.01 or abs(py - qy) < 0.01
+                   for (_, px, py), (kind, qx, qy) in itertools.pairwise(shape)
+                   if kind == pdfium.FPDF_SEGMENT_LINETO)
+    return on_edge and straight
 
 
 @dataclass(frozen=True)

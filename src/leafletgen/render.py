@@ -53,6 +53,11 @@ class RenderedDocument:
     def overflows(self) -> bool:
         return self.page_count > self.composed.pages
 
+    @property
+    def has_its_pages(self) -> bool:
+        """Whether it has as many pages as its format: only then is it imposed and read."""
+        return self.page_count == self.composed.pages
+
 
 # What each output is rendered as: the screen PDF (and the office sheets made from it) is
 # tagged PDF/UA; the print shop's is PDF/X-4, with bleed and a CMYK output intent.

@@ -8,6 +8,8 @@ back, count the pages and list the fonts.
 
 from __future__ import annotations
 
+import ctypes
+import hashlib
 import io
 import math
 import re
@@ -19,6 +21,7 @@ from typing import Any
 
 import pikepdf
 import pypdfium2
+import pypdfium2.raw as pdfium_c
 import zxingcpp
 
 from .compose import TextCheck
@@ -67,11 +70,82 @@ class Verification:
         return [f for f in self.findings if f.severity == "warning"]
 
 
+@dataclass(frozen=True)
+class RenderReading:
+    """What verification reads from a render's own pages, with what it found there: the
+    same for every output made from that render (a leaflet's screen PDF and its office
+    sheets)."""
+
+    page_findings: tuple[Finding, ...]  # text past the edges, the hotline's order and ink
+    text_findings: tuple[Finding, ...]
+    font_findings: tuple[Finding, ...]
+    fonts: tuple[str, ...]
+    hotline_on_paper: tuple[HotlineOnPaper, ...]
+    qr_codes: tuple[_Decoded, ...] | None  # decoded from the render, if asked to
+
+
+class RenderReadings:
+    """The readings of the last few renders, so that a render is read once for all the
+    outputs made from it, whichever order they come in (screen, print, office)."""
+
+    KEPT = 4
+
+    def __init__(self) -> None:
+        self._recent: dict[tuple[object, ...], RenderReading] = {}
+
+    def of(self, rendered: RenderedDocument, fonts: FontSet, reader: PaperReader,
+           with_qr: bool) -> RenderReading:
+        composed = rendered.composed
+        # The render, and what its document expects to read there.
+        key = (hashlib.sha256(rendered.pdf).digest(), composed.kind == "print",
+               composed.hotline, composed.expected_text, composed.text_check)
+        reading = self._recent.pop(key, None)
+        if reading is None or (with_qr and reading.qr_codes is None):
+            reading = read_render(rendered, fonts, reader, with_qr)
+        self._recent = {**dict(list(self._recent.items())[-(self.KEPT - 1):]), key: reading}
+        return reading
+
+    def forget(self) -> None:
+        """Drop the readings kept (a benchmark measures reading itself)."""
+        self._recent.clear()
+
+
+def read_render(rendered: RenderedDocument, fonts: FontSet, reader: PaperReader,
+                with_qr: bool) -> RenderReading:
+    """Read a render's pages: its text layer (text past the edges, the expected text, the
+    hotline's order), the hotline from its pixels, its fonts, and its QR codes `with_qr`
+    (where the render itself is what gets printed)."""
+    composed = rendered.composed
+    pdf = pypdfium2.PdfDocument(rendered.pdf)
+    try:
+        pages = [_read_page(page) for page in pdf]
+        findings = []
+        if composed.kind != "print":  # the print render's pages are larger by the bleed
+            findings += _check_inside_pages(pages)
+        runs = _hotline_runs(pages, composed.hotline) if composed.hotline else []
+        findings += _check_hotline_order(runs, composed.hotline)
+        on_paper = _read_hotlines(pdf, pages, runs, reader)
+        findings += _check_hotline_on_paper(on_paper, composed.hotline)
+        decoded = tuple(_decode_qr_codes(pdf, fonts)) if with_qr else None
+    finally:
+        pdf.close()
+    text = " ".join(page.text for page in pages)
+    with pikepdf.open(io.BytesIO(rendered.pdf)) as document:
+        used_fonts = _pdf_fonts(document)
+    return RenderReading(
+        tuple(findings),
+        tuple(_check_text(text, composed.expected_text, composed.text_check)),
+        tuple(_check_fonts(used_fonts, fonts)), tuple(sorted(used_fonts)), tuple(on_paper),
+        decoded)
+
+
 def verify(rendered: RenderedDocument, fonts: FontSet, reader: PaperReader,
-           printed: bytes | None = None) -> Verification:
+           printed: bytes | None = None, readings: RenderReadings | None = None,
+           ) -> Verification:
     """Check a render, and the file made from it for print (`printed`: sheets, CMYK or
     grey) where that is what gets printed: its QR codes must decode, and it is preflighted.
-    The text is read from the render, where each page is on its own."""
+    The text is read from the render, where each page is on its own: once for all the
+    outputs made from it, given the `readings` of the renders before."""
     composed = rendered.composed
     findings = [Finding(record.level, f"WeasyPrint: {record.message}") for record in rendered.log]
 
@@ -85,44 +159,33 @@ def verify(rendered: RenderedDocument, fonts: FontSet, reader: PaperReader,
         findings.append(Finding("error", f"has {rendered.page_count} pages where its format "
                                 f"has {composed.pages}: {short} page{'s' if short > 1 else ''} "
                                 "short"))
-    if rendered.page_count != composed.pages:
+    if not rendered.has_its_pages:
         # Not imposed, not converted: what else a check would say of it is noise.
         return Verification(tuple(findings), (), ())
 
-    pdf = pypdfium2.PdfDocument(rendered.pdf)
-    try:
-        pages = [_read_page(page) for page in pdf]
-        if composed.kind != "print":  # the print render's pages are larger by the bleed
-            findings += _check_inside_pages(pages)
-        runs = _hotline_runs(pages, composed.hotline) if composed.hotline else []
-        findings += _check_hotline_order(runs, composed.hotline)
-        on_paper = _read_hotlines(pdf, pages, runs, reader)
-        findings += _check_hotline_on_paper(on_paper, composed.hotline)
-        if printed is None:
-            decoded = _decode_qr_codes(pdf, fonts)
-    finally:
-        pdf.close()
-    if printed is not None:
+    reading = (readings or RenderReadings()).of(rendered, fonts, reader,
+                                                with_qr=printed is None)
+    if printed is None:
+        assert reading.qr_codes is not None
+        decoded = list(reading.qr_codes)
+    else:
         sheets = pypdfium2.PdfDocument(printed)
         try:
             decoded = _decode_qr_codes(sheets, fonts)
         finally:
             sheets.close()
 
-    text = " ".join(page.text for page in pages)
-    with pikepdf.open(io.BytesIO(rendered.pdf)) as document:
-        used_fonts = _pdf_fonts(document)
-    findings += _check_text(text, composed.expected_text, composed.text_check)
+    findings += [*reading.page_findings, *reading.text_findings]
     measured = _measure_qr(decoded, composed.qr_codes)
     findings += _check_qr(measured, composed.qr_codes)
-    findings += _check_fonts(used_fonts, fonts)
+    findings += reading.font_findings
     report = preflight(printed if printed is not None else rendered.pdf, composed.kind,
                        [qr.module_mm for qr in measured if qr.module_mm is not None])
     findings += [Finding("error", f"preflight: {problem}") for problem in report.problems]
     findings += [Finding("warning", f"preflight: {warning}")
                  for warning in preflight_warnings(report)]
-    return Verification(tuple(findings), tuple(measured), tuple(sorted(used_fonts)), report,
-                        tuple(on_paper))
+    return Verification(tuple(findings), tuple(measured), reading.fonts, report,
+                        reading.hotline_on_paper)
 
 
 @dataclass(frozen=True)
@@ -141,17 +204,27 @@ class _PageText:
         return "".join(char.text for char in self.chars)
 
 
+# pdfium marks a hyphen it found at the end of a line as U+0002 in its character list, and
+# gives it as U+FFFE in the text it extracts.
+_LINE_END_HYPHEN = {0x02: 0xFFFE}
+
+
 def _read_page(page: pypdfium2.PdfPage) -> _PageText:
-    """A page's text layer, read once for every check that needs it."""
+    """A page's text layer, read once for every check that needs it: each character and
+    its box straight from pdfium's list, in one pass (pypdfium2's get_text_range, called
+    per character, maps text and list indexes anew each time: twice as slow)."""
     width, height = page.get_size()
     textpage = page.get_textpage()
     chars, outside = [], ""
-    for index in range(textpage.count_chars()):
-        char = textpage.get_text_range(index, 1)
+    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    for index in range(pdfium_c.FPDFText_CountChars(textpage)):
+        code = pdfium_c.FPDFText_GetUnicode(textpage, index)
+        char = chr(_LINE_END_HYPHEN.get(code, code))
         if not char.strip():
             chars.append(_Char(char, None))
             continue
-        box = Box(*textpage.get_charbox(index))
+        pdfium_c.FPDFText_GetCharBox(textpage, index, left, right, bottom, top)
+        box = Box(left.value, bottom.value, right.value, top.value)
         chars.append(_Char(char, box))
         if box.left < -0.5 or box.right > width + 0.5 or box.bottom < -0.5 \
                 or box.top > height + 0.5:
@@ -320,7 +393,8 @@ def _check_text(text: str, expected: Iterable[str], mode: TextCheck) -> list[Fin
 
 def _decode_qr_codes(pdf: pypdfium2.PdfDocument, fonts: FontSet) -> list[_Decoded]:
     """Every QR code on the pages, read at PRINT_DPI from the regions where one could be
-    drawn (regions.py): the same pixels as a raster of the whole page has there."""
+    drawn (regions.py): the same pixels as a raster of the whole page has there. Page by
+    page, from the top down and then from left to right."""
     found = []
     scale = PRINT_DPI / 72
     trusted = _trusted_font(fonts)
@@ -336,7 +410,8 @@ def _decode_qr_codes(pdf: pypdfium2.PdfDocument, fonts: FontSet) -> list[_Decode
             for barcode in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormats(
                     zxingcpp.BarcodeFormat.QRCode)):
                 found.append(_Decoded(number, barcode, size, (left, top)))
-    return found
+    # In the order they stand on the page, whichever region each was read in.
+    return sorted(found, key=lambda code: (code.page, code.area.top, code.area.left))
 
 
 def _crop_points(pixels: int, scale: float) -> float:

@@ -1,8 +1,8 @@
 """Make documents (pipeline.py), in this process or in a pool of worker processes.
 
-Each worker prepares its Pipeline once and then takes documents one by one;
-results come back in the order the documents were given, whatever finishes first, so
-reports and outputs do not depend on the number of workers.
+Each worker prepares its Pipeline once and then takes a leaflet's outputs in one language
+at a time, as the build submits them; results come back in the order they were submitted,
+whatever finishes first, so reports and outputs do not depend on the number of workers.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import signal
 import threading
 import time
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 from .compose import ComposedDocument
@@ -35,6 +35,8 @@ class Workers:
         self._setup = (fonts, roots, time_limit, preview_dpi)
         self._here: Pipeline | None = None
         self._pool: ProcessPoolExecutor | None = None
+        # What was submitted: a group's documents, or the future of its made documents.
+        self._queued: list[list[ComposedDocument] | Future[list[MadeDocument]]] = []
         if jobs <= 1:
             return
         # fork: a worker starts in milliseconds and shares the modules the parent imported,
@@ -56,23 +58,29 @@ class Workers:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
 
-    def make_all(self, documents: list[ComposedDocument]) -> Iterator[MadeDocument]:
-        """Every document made, in order. Call it with the build's fontconfig in place, as
-        the workers were started with it."""
-        if self._pool is None:
-            if documents and self._here is None:  # nothing to make: nothing to load
-                self._here = Pipeline(*self._setup)
-            for document in documents:
-                assert self._here is not None
-                yield self._here.make(document)
+    def submit(self, documents: list[ComposedDocument]) -> None:
+        """Start making a leaflet's outputs in one language, in a worker at once: together,
+        as its office sheets are made from the render its screen PDF is. Call it with the
+        build's fontconfig in place, as the workers were started with it."""
+        if not documents:
             return
-        # A leaflet's outputs in one language go to one worker together: its office sheets
-        # are made from the render its screen PDF is.
-        groups: dict[tuple[str, str], list[ComposedDocument]] = {}
-        for document in documents:
-            groups.setdefault((document.leaflet_id, document.language), []).append(document)
-        for made in self._pool.map(_make_group_in_worker, groups.values()):
-            yield from made
+        if self._pool is None:
+            self._queued.append(documents)
+        else:
+            self._queued.append(self._pool.submit(_make_group_in_worker, documents))
+
+    def made(self) -> Iterator[MadeDocument]:
+        """Every document submitted, made, in the order submitted, whichever finished
+        first."""
+        for queued in self._queued:
+            if isinstance(queued, list):  # made here, one by one
+                if self._here is None:  # nothing to make: nothing to load
+                    self._here = Pipeline(*self._setup)
+                for document in queued:
+                    yield self._here.make(document)
+            else:
+                yield from queued.result()
+        self._queued = []
 
 
 _worker: Pipeline | None = None  # in each worker process
