@@ -88,6 +88,8 @@ def build_with_memory(project: Path, output: Path, jobs: int,
 def make_large_project(target: Path, languages: int) -> Path:
     """The bundled project with `languages` languages (copies of the French text under other
     codes, plus the source and the companion) and four leaflets made in every one."""
+    if languages - 2 > len(LANGUAGE_CODES):
+        sys.exit(f"at most {len(LANGUAGE_CODES) + 2} languages: add codes to LANGUAGE_CODES")
     project = target / "large"
     shutil.copytree(BUNDLED, project)
     config = yaml.safe_load((project / "project.yaml").read_text(encoding="utf-8"))
@@ -112,8 +114,6 @@ def make_large_project(target: Path, languages: int) -> Path:
                 text["leaflets"][copy] = text["leaflets"]["your-rights"]
         text["leaflets"] = {k: v for k, v in text["leaflets"].items() if k in config["leaflets"]}
         path.write_text(dump(text, allow_unicode=True), encoding="utf-8")
-    if languages - 2 > len(LANGUAGE_CODES):
-        sys.exit(f"at most {len(LANGUAGE_CODES) + 2} languages: add codes to LANGUAGE_CODES")
     for code in LANGUAGE_CODES[: languages - 2]:
         text = json.loads(json.dumps(french))
         text["language"]["name"] = code

@@ -59,9 +59,9 @@ def test_the_printed_file_is_what_is_verified_and_previewed(small_project: Path)
 
 def test_a_render_is_read_once_for_all_its_outputs_and_finds_the_same(small_project: Path,
                                                                      monkeypatch):
-    """The screen PDF and the office sheets come from one render: its text layer, hotline
-    pixels and fonts are read once for them, in whatever order the outputs come, and each
-    output's verification is what a pipeline that made it alone finds."""
+    """The office sheets in colour and in grey come from one render: its text layer,
+    hotline pixels and fonts are read once for them, in whatever order the outputs come,
+    and each output's verification is what a pipeline that made it alone finds."""
     from leafletgen import verify
     from leafletgen.build import check, resource_roots
     from leafletgen.compose import compose, make_environment
@@ -81,8 +81,9 @@ def test_a_render_is_read_once_for_all_its_outputs_and_finds_the_same(small_proj
     with IsolatedFontconfig(fonts.folders):
         pipeline = Pipeline(fonts, resource_roots(project), 30, None)
         together = [pipeline.make(document).verification for document in documents]
-        # The office sheets are read first, without their render's codes (the sheets'
-        # are decoded); the screen PDF then reads only those.
+        # The office sheets, in colour and in grey, are made from one render (of the
+        # page at the size a sheet holds it); the screen and print PDFs are renders of
+        # their own.
         assert reads == ["office", "screen", "print"]
         reads.clear()
         alone = [Pipeline(fonts, resource_roots(project), 30, None).make(document).verification

@@ -82,7 +82,7 @@ class Pipeline:
             except ImpositionError as error:
                 return MadeDocument(composed, rendered, None, (), str(error))
         # verify: the render's text and hotline, the printed file's codes and preflight;
-        # the render is read once for the screen PDF and the office sheets made from it
+        # a render is read once for the office sheets in colour and in grey made from it
         verification = verify(rendered, self.fonts, self.reader,
                               printed if printed is not rendered.pdf else None, self._readings)
         # preview: PNGs of what is printed, for a file that passed

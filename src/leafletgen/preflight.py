@@ -117,10 +117,10 @@ def _scale(m: Matrix) -> float:
 
 _SPACE_OF = {"rg": "rgb", "RG": "rgb", "g": "gray", "G": "gray", "k": "cmyk", "K": "cmyk"}
 # The operators _walk reads; pikepdf skips the others' tokens without making objects of
-# them (preflight twice as fast). An inline image is returned whole only when all three
-# of its operators are named: with BI alone, parsing stopped at the image.
+# them (preflight twice as fast). An inline image is returned whole only when its BI and
+# EI are both named: with BI alone, parsing stopped at the image.
 _READ = " ".join(["q", "Q", "cm", "BT", "Tm", "Tf", "Tj", "TJ", "'", '"', *_SPACE_OF,
-                  "cs", "CS", "sh", "Do", "BI", "ID", "EI"])
+                  "cs", "CS", "sh", "Do", "BI", "EI"])
 
 
 def _walk(holder: Any, resources: Any, ctm: Matrix, scan: _Scan,

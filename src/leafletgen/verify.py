@@ -73,35 +73,33 @@ class Verification:
 @dataclass(frozen=True)
 class RenderReading:
     """What verification reads from a render's own pages, with what it found there: the
-    same for every output made from that render (a leaflet's screen PDF and its office
-    sheets)."""
+    same for every output made from that render (a leaflet's office sheets in colour and
+    in grey; its screen PDF too, where the format fits an office sheet at its own size)."""
 
     page_findings: tuple[Finding, ...]  # text past the edges, the hotline's order and ink
     text_findings: tuple[Finding, ...]
     font_findings: tuple[Finding, ...]
     fonts: tuple[str, ...]
     hotline_on_paper: tuple[HotlineOnPaper, ...]
-    qr_codes: tuple[_Decoded, ...] | None  # decoded from the render, if asked to
 
 
 class RenderReadings:
     """The readings of the last few renders, so that a render is read once for all the
-    outputs made from it, whichever order they come in (screen, print, office)."""
+    outputs made from it, whichever order they come in (the office sheets in colour and
+    in grey are made from one render)."""
 
     KEPT = 4
 
     def __init__(self) -> None:
         self._recent: dict[tuple[object, ...], RenderReading] = {}
 
-    def of(self, rendered: RenderedDocument, fonts: FontSet, reader: PaperReader,
-           with_qr: bool) -> RenderReading:
+    def of(self, rendered: RenderedDocument, fonts: FontSet,
+           reader: PaperReader) -> RenderReading:
         composed = rendered.composed
         # The render, and what its document expects to read there.
         key = (hashlib.sha256(rendered.pdf).digest(), composed.kind == "print",
                composed.hotline, composed.expected_text, composed.text_check)
-        reading = self._recent.pop(key, None)
-        if reading is None or (with_qr and reading.qr_codes is None):
-            reading = read_render(rendered, fonts, reader, with_qr)
+        reading = self._recent.pop(key, None) or read_render(rendered, fonts, reader)
         self._recent = {**dict(list(self._recent.items())[-(self.KEPT - 1):]), key: reading}
         return reading
 
@@ -110,11 +108,10 @@ class RenderReadings:
         self._recent.clear()
 
 
-def read_render(rendered: RenderedDocument, fonts: FontSet, reader: PaperReader,
-                with_qr: bool) -> RenderReading:
+def read_render(rendered: RenderedDocument, fonts: FontSet,
+                reader: PaperReader) -> RenderReading:
     """Read a render's pages: its text layer (text past the edges, the expected text, the
-    hotline's order), the hotline from its pixels, its fonts, and its QR codes `with_qr`
-    (where the render itself is what gets printed)."""
+    hotline's order), the hotline from its pixels, and its fonts."""
     composed = rendered.composed
     pdf = pypdfium2.PdfDocument(rendered.pdf)
     try:
@@ -126,7 +123,6 @@ def read_render(rendered: RenderedDocument, fonts: FontSet, reader: PaperReader,
         findings += _check_hotline_order(runs, composed.hotline)
         on_paper = _read_hotlines(pdf, pages, runs, reader)
         findings += _check_hotline_on_paper(on_paper, composed.hotline)
-        decoded = tuple(_decode_qr_codes(pdf, fonts)) if with_qr else None
     finally:
         pdf.close()
     text = " ".join(page.text for page in pages)
@@ -135,8 +131,7 @@ def read_render(rendered: RenderedDocument, fonts: FontSet, reader: PaperReader,
     return RenderReading(
         tuple(findings),
         tuple(_check_text(text, composed.expected_text, composed.text_check)),
-        tuple(_check_fonts(used_fonts, fonts)), tuple(sorted(used_fonts)), tuple(on_paper),
-        decoded)
+        tuple(_check_fonts(used_fonts, fonts)), tuple(sorted(used_fonts)), tuple(on_paper))
 
 
 def verify(rendered: RenderedDocument, fonts: FontSet, reader: PaperReader,
@@ -163,17 +158,13 @@ def verify(rendered: RenderedDocument, fonts: FontSet, reader: PaperReader,
         # Not imposed, not converted: what else a check would say of it is noise.
         return Verification(tuple(findings), (), ())
 
-    reading = (readings or RenderReadings()).of(rendered, fonts, reader,
-                                                with_qr=printed is None)
-    if printed is None:
-        assert reading.qr_codes is not None
-        decoded = list(reading.qr_codes)
-    else:
-        sheets = pypdfium2.PdfDocument(printed)
-        try:
-            decoded = _decode_qr_codes(sheets, fonts)
-        finally:
-            sheets.close()
+    reading = (readings or RenderReadings()).of(rendered, fonts, reader)
+    # The codes of what is printed: the render itself, or the sheets made from it.
+    printed_pdf = pypdfium2.PdfDocument(printed if printed is not None else rendered.pdf)
+    try:
+        decoded = _decode_qr_codes(printed_pdf, fonts)
+    finally:
+        printed_pdf.close()
 
     findings += [*reading.page_findings, *reading.text_findings]
     measured = _measure_qr(decoded, composed.qr_codes)
