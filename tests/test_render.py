@@ -132,3 +132,94 @@ def test_copyfit_lays_out_every_step_it_tries_and_writes_only_the_one_it_keeps(
     assert tried >= 3 and kept.page_count == 1
     assert writes == [1]  # not the refused steps, which ran onto a second page
     assert kept.pdf == alone.pdf
+
+
+def _copyfit_card(project: Path, css: str = "") -> tuple:
+    """The small project's card set with copyfit and too much text for its size, and
+    `css` after the built-in stylesheet: (check's project and fonts, the leaflet)."""
+    from conftest import with_css
+    from leafletgen.build import check
+
+    edit(project / "project.yaml", "    pages: 1\n", "    pages: 1\n    copyfit: true\n")
+    edit(project / "text" / "en.yaml", "answer: No, under Article 291 part 2.",
+         "answer: " + "Officers must register the request and give the person a paper. " * 5)
+    if css:
+        with_css(project, css)
+    checked = check(project)
+    return checked, checked[0].leaflets["card"]
+
+
+def _layouts_counted(monkeypatch) -> list[str]:
+    """The kind of each document WeasyPrint lays out from now on."""
+    from leafletgen.render import Renderer
+
+    laid_out: list[str] = []
+    lay_out = Renderer._laid_out
+
+    def counted(self, composed, *args):
+        done = lay_out(self, composed, *args)
+        if done.document is not None:  # not a render kept from a moment ago
+            laid_out.append(composed.kind)
+        return done
+
+    monkeypatch.setattr(Renderer, "_laid_out", counted)
+    return laid_out
+
+
+def test_a_leaflets_other_outputs_are_laid_out_once_at_the_size_its_first_was_kept_at(
+        small_project: Path, monkeypatch):
+    """The print shop's and the office's pages have the text area of the screen PDF's:
+    after the screen PDF's search, each is laid out once, at the size it kept, and the
+    office sheets in grey not at all; each file is the one a pipeline that made it alone
+    gives, which searched."""
+    from leafletgen.build import resource_roots
+    from leafletgen.compose import compose, make_environment
+    from leafletgen.fonts import IsolatedFontconfig
+    from leafletgen.pipeline import Pipeline
+
+    (project, fonts), leaflet = _copyfit_card(small_project)
+    environment = make_environment(project)
+    documents = [compose(project, leaflet, "en", environment, kind)
+                 for kind in ("screen", "print", "office", "office-grey")]
+    laid_out = _layouts_counted(monkeypatch)
+    with IsolatedFontconfig(fonts.folders):
+        pipeline = Pipeline(fonts, resource_roots(project), 30, None)
+        together = [pipeline.make(document) for document in documents]
+        assert laid_out.count("screen") >= 3  # the designed size, and steps down
+        assert laid_out[laid_out.count("screen"):] == ["print", "office"]
+        alone = [Pipeline(fonts, resource_roots(project), 30, None).make(document)
+                 for document in documents]
+    assert len({made.rendered.body_pt for made in together}) == 1
+    assert all(made.rendered.page_count == 1 and made.verification.errors == []
+               for made in together)
+    # The print shop's render carries a random XMP id until prepress replaces it: the
+    # files compared are the ones written.
+    assert [made.pdf for made in together] == [made.pdf for made in alone]
+
+
+def test_an_output_that_lays_out_otherwise_at_that_size_is_searched_for_its_own(
+        small_project: Path, monkeypatch):
+    """A template may set the print shop's copy looser than the screen PDF: at the size
+    the screen PDF kept it runs onto a second page, so its own search goes on, down to a
+    size at which it fits, as a pipeline that made it alone finds, with no more layouts
+    (the one at the screen PDF's size is one the search makes)."""
+    from leafletgen.build import resource_roots
+    from leafletgen.compose import compose, make_environment
+    from leafletgen.fonts import IsolatedFontconfig
+    from leafletgen.pipeline import Pipeline
+
+    (project, fonts), leaflet = _copyfit_card(
+        small_project, "{% if output.print %}.entry { margin-bottom: 9mm !important }{% endif %}")
+    environment = make_environment(project)
+    screen, printed = (compose(project, leaflet, "en", environment, kind)
+                       for kind in ("screen", "print"))
+    laid_out = _layouts_counted(monkeypatch)
+    with IsolatedFontconfig(fonts.folders):
+        pipeline = Pipeline(fonts, resource_roots(project), 30, None)
+        on_screen, for_print = pipeline.make(screen), pipeline.make(printed)
+        together = laid_out.count("print")
+        alone = Pipeline(fonts, resource_roots(project), 30, None).make(printed)
+    assert laid_out.count("print") == 2 * together
+    assert for_print.rendered.page_count == on_screen.rendered.page_count == 1
+    assert for_print.rendered.body_pt < on_screen.rendered.body_pt
+    assert for_print.pdf == alone.pdf

@@ -116,6 +116,8 @@ class Renderer:
         # The last few renders: a leaflet's office sheets are made from the very PDF its
         # screen output is, so it is rendered once.
         self._recent: dict[tuple[str, str], RenderedDocument] = {}
+        # Where each leaflet's last output in a language was kept (see _as_chosen).
+        self._chosen: dict[tuple[str, str], _Choice] = {}
 
     @staticmethod
     def subsetter() -> str:
@@ -129,15 +131,35 @@ class Renderer:
         """Render one document, in smaller type step by step while it has more pages than
         its format and copyfit allows another step; or, when it fits with room to spare
         (fit.roomy), in the largest type copyfit allows, or halfway there, or one step
-        up, whichever is the largest that fits.
+        up, whichever is the largest that fits. Another output of a leaflet in a language
+        whose first output was rendered a moment ago starts at the size that one kept
+        (see _as_chosen).
         Each step is laid out, and only the one kept is written as a PDF.
         RenderTimeout after `seconds` (each)."""
         started = time.perf_counter()
-        kept = self._laid_out(composed, composed.html, composed.designed_pt, seconds)
+        chosen = self._as_chosen(composed, seconds)
+        kept = chosen if chosen is not None and chosen.same_pages else \
+            self._searched(composed, seconds, chosen)
+        self._chosen[composed.leaflet_id, composed.language] = _Choice(
+            kept.body_pt, kept.page_count, kept.page_fills)
+        rendered = self._written(kept, seconds)
+        if composed.slug_html:  # once, for the render that was kept
+            rendered = self._with_slug(rendered, seconds)
+        return dataclasses.replace(rendered, seconds=time.perf_counter() - started)
+
+    def _searched(self, composed: ComposedDocument, seconds: float | None,
+                  tried: _LaidOut | None) -> _LaidOut:
+        """The copyfit step kept, found by laying out one step after another (`tried` is
+        one laid out already)."""
+        def laid_out(html: str, body_pt: float | None) -> _LaidOut:
+            if tried is not None and tried.html == html:
+                return tried
+            return self._laid_out(composed, html, body_pt, seconds)
+
+        kept = laid_out(composed.html, composed.designed_pt)
         if kept.overflows:
             for step in composed.fit_steps:
-                kept = self._laid_out(composed, step.html(composed.html), step.body_pt,
-                                      seconds)
+                kept = laid_out(step.html(composed.html), step.body_pt)
                 if not kept.overflows:
                     break
         elif composed.grow_steps and (kept.page_count < composed.pages
@@ -145,15 +167,35 @@ class Renderer:
             # The largest size first, then halfway, then one step: three layouts at most.
             grow = composed.grow_steps
             for step in dict.fromkeys((grow[-1], grow[(len(grow) - 1) // 2], grow[0])):
-                larger = self._laid_out(composed, step.html(composed.html), step.body_pt,
-                                        seconds)
+                larger = laid_out(step.html(composed.html), step.body_pt)
                 if not larger.overflows:
                     kept = larger
                     break
-        rendered = self._written(kept, seconds)
-        if composed.slug_html:  # once, for the render that was kept
-            rendered = self._with_slug(rendered, seconds)
-        return dataclasses.replace(rendered, seconds=time.perf_counter() - started)
+        return kept
+
+    def _as_chosen(self, composed: ComposedDocument, seconds: float | None,
+                   ) -> _LaidOut | None:
+        """This document laid out at the size the leaflet's last output in this language
+        was kept at, marked same_pages where it gives the same pages as that one did:
+        their text areas are then alike, and the search would end at that size again
+        (the print shop's page adds bleed outside it; an office page gives up its margins
+        down to a limit, not its area). A leaflet's outputs in a language are rendered
+        together, in one process: a search costs up to four layouts, this one. None
+        where nothing was kept, or there is nothing to search."""
+        before = self._chosen.get((composed.leaflet_id, composed.language))
+        if before is None or not (composed.fit_steps or composed.grow_steps):
+            return None
+        steps = {step.body_pt: step for step in (*composed.fit_steps, *composed.grow_steps)}
+        if before.body_pt == composed.designed_pt:
+            html = composed.html
+        elif before.body_pt in steps:
+            html = steps[before.body_pt].html(composed.html)
+        else:
+            return None
+        laid_out = self._laid_out(composed, html, before.body_pt, seconds)
+        laid_out.same_pages = (laid_out.page_count, laid_out.page_fills) == (
+            before.page_count, before.page_fills)
+        return laid_out
 
     def _with_slug(self, rendered: RenderedDocument, seconds: float | None) -> RenderedDocument:
         """A print-shop draft's slug line as a PDF of its own, rendered through the sandbox
@@ -171,6 +213,7 @@ class Renderer:
     def forget(self) -> None:
         """Drop the renders kept for reuse (a benchmark measures rendering itself)."""
         self._recent.clear()
+        self._chosen.clear()
 
     def _laid_out(self, composed: ComposedDocument, html: str, body_pt: float | None,
                   seconds: float | None) -> _LaidOut:
@@ -252,10 +295,20 @@ class _LaidOut:
     fetcher: Any = None
     capture: _Capture | None = None
     seconds: float = 0.0
+    same_pages: bool = False  # as the output it was laid out to match (_as_chosen)
 
     @property
     def overflows(self) -> bool:
         return self.page_count > self.composed.pages
+
+
+@dataclass(frozen=True)
+class _Choice:
+    """Where a copyfit search ended: the body size kept, and the pages it gave."""
+
+    body_pt: float | None
+    page_count: int
+    page_fills: tuple[float, ...]
 
 
 def _print_css(bleed_mm: float) -> str:
