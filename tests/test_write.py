@@ -27,14 +27,24 @@ LEAFLET = "your-rights"
 LANGUAGES = ("en", "ar", "fa", "ti")  # a build long enough to be stopped halfway
 
 
-@pytest.fixture
-def edited_project(tmp_path: Path) -> tuple[Path, Path]:
-    """The bundled project built once, then edited so that a new build changes every PDF:
+@pytest.fixture(scope="module")
+def built_project(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The bundled project and its build, made once for the tests that stop a build:
     (project, output folder)."""
-    project = tmp_path / "leaflets"
+    folder = tmp_path_factory.mktemp("built")
+    project, output = folder / "leaflets", folder / "out"
     shutil.copytree(BUNDLED, project)
-    output = tmp_path / "out"
     build(BuildOptions(project, output, leaflets=(LEAFLET,), languages=LANGUAGES, jobs=2))
+    return project, output
+
+
+@pytest.fixture
+def edited_project(built_project: tuple[Path, Path], tmp_path: Path) -> tuple[Path, Path]:
+    """A copy of the built project, edited so that a new build changes every PDF:
+    (project, output folder)."""
+    project, output = tmp_path / "leaflets", tmp_path / "out"
+    shutil.copytree(built_project[0], project)
+    shutil.copytree(built_project[1], output)
     edit(project / "project.yaml", "name: Sienos Grupė", "name: Sienos Grupė (test)")
     return project, output
 
