@@ -94,22 +94,32 @@ def test_a_build_runs_no_other_program(small_project: Path, tmp_path: Path):
     assert programs == [sys.executable]
 
 
+def _copyfit_card(project: Path, css: str = "") -> tuple:
+    """The small project's card set with copyfit and too much text for its size, and
+    `css` after the built-in stylesheet: (check's project and fonts, the leaflet)."""
+    from conftest import with_css
+    from leafletgen.build import check
+
+    edit(project / "project.yaml", "    pages: 1\n", "    pages: 1\n    copyfit: true\n")
+    edit(project / "text" / "en.yaml", "answer: No, under Article 291 part 2.",
+         "answer: " + "Officers must register the request and give the person a paper. " * 5)
+    if css:
+        with_css(project, css)
+    checked = check(project)
+    return checked, checked[0].leaflets["card"]
+
+
 def test_copyfit_lays_out_every_step_it_tries_and_writes_only_the_one_it_keeps(
         small_project: Path):
     """Writing a PDF is a third of a render; a copyfit step that is tried and refused is
     laid out only. The file kept is the one a render of that step alone gives."""
-    from leafletgen.build import check, resource_roots, select
+    from leafletgen.build import resource_roots
     from leafletgen.compose import compose, make_environment
     from leafletgen.fonts import IsolatedFontconfig
     from leafletgen.render import Renderer, import_weasyprint
 
-    edit(small_project / "project.yaml", "    pages: 1\n", "    pages: 1\n    copyfit: true\n")
-    edit(small_project / "text" / "en.yaml", "answer: No, under Article 291 part 2.",
-         "answer: " + "Officers must register the request and give the person a paper. " * 5)
-    project, fonts = check(small_project)
-    [(leaflet, code)] = select(project, BuildOptions(small_project, small_project / "out",
-                                                     languages=("en",)))
-    composed = compose(project, leaflet, code, make_environment(project))
+    (project, fonts), leaflet = _copyfit_card(small_project)
+    composed = compose(project, leaflet, "en", make_environment(project))
     document_class = import_weasyprint().document.Document
     write_pdf = document_class.write_pdf
     writes: list[int] = []
@@ -132,21 +142,6 @@ def test_copyfit_lays_out_every_step_it_tries_and_writes_only_the_one_it_keeps(
     assert tried >= 3 and kept.page_count == 1
     assert writes == [1]  # not the refused steps, which ran onto a second page
     assert kept.pdf == alone.pdf
-
-
-def _copyfit_card(project: Path, css: str = "") -> tuple:
-    """The small project's card set with copyfit and too much text for its size, and
-    `css` after the built-in stylesheet: (check's project and fonts, the leaflet)."""
-    from conftest import with_css
-    from leafletgen.build import check
-
-    edit(project / "project.yaml", "    pages: 1\n", "    pages: 1\n    copyfit: true\n")
-    edit(project / "text" / "en.yaml", "answer: No, under Article 291 part 2.",
-         "answer: " + "Officers must register the request and give the person a paper. " * 5)
-    if css:
-        with_css(project, css)
-    checked = check(project)
-    return checked, checked[0].leaflets["card"]
 
 
 def _layouts_counted(monkeypatch) -> list[str]:

@@ -131,17 +131,18 @@ class Renderer:
         """Render one document, in smaller type step by step while it has more pages than
         its format and copyfit allows another step; or, when it fits with room to spare
         (fit.roomy), in the largest type copyfit allows, or halfway there, or one step
-        up, whichever is the largest that fits. Another output of a leaflet in a language
-        whose first output was rendered a moment ago starts at the size that one kept
-        (see _as_chosen).
+        up, whichever is the largest that fits. A leaflet's next output in a language
+        is first laid out at the size its last one was kept at, and kept there if its
+        pages come out the same (see _as_chosen).
         Each step is laid out, and only the one kept is written as a PDF.
         RenderTimeout after `seconds` (each)."""
         started = time.perf_counter()
-        chosen = self._as_chosen(composed, seconds)
-        kept = chosen if chosen is not None and chosen.same_pages else \
-            self._searched(composed, seconds, chosen)
-        self._chosen[composed.leaflet_id, composed.language] = _Choice(
-            kept.body_pt, kept.page_count, kept.page_fills)
+        key = (composed.leaflet_id, composed.language)
+        before = self._chosen.get(key)
+        tried = self._as_chosen(composed, before, seconds)
+        kept = tried if tried is not None and _Choice.of(tried) == before else \
+            self._searched(composed, seconds, tried)
+        self._chosen[key] = _Choice.of(kept)
         rendered = self._written(kept, seconds)
         if composed.slug_html:  # once, for the render that was kept
             rendered = self._with_slug(rendered, seconds)
@@ -173,16 +174,15 @@ class Renderer:
                     break
         return kept
 
-    def _as_chosen(self, composed: ComposedDocument, seconds: float | None,
-                   ) -> _LaidOut | None:
-        """This document laid out at the size the leaflet's last output in this language
-        was kept at, marked same_pages where it gives the same pages as that one did:
-        their text areas are then alike, and the search would end at that size again
-        (the print shop's page adds bleed outside it; an office page gives up its margins
-        down to a limit, not its area). A leaflet's outputs in a language are rendered
-        together, in one process: a search costs up to four layouts, this one. None
-        where nothing was kept, or there is nothing to search."""
-        before = self._chosen.get((composed.leaflet_id, composed.language))
+    def _as_chosen(self, composed: ComposedDocument, before: _Choice | None,
+                   seconds: float | None) -> _LaidOut | None:
+        """This document laid out at the size `before` (the leaflet's last output in this
+        language) was kept at. Where its pages come out the same, their text areas are
+        alike, and the search would end at that size again (the print shop's page adds
+        bleed outside it; an office page gives up its margins down to a limit, not its
+        area). A leaflet's outputs in a language are rendered together, in one process:
+        a search costs up to four layouts, this one. None where nothing was kept, or there
+        is nothing to search."""
         if before is None or not (composed.fit_steps or composed.grow_steps):
             return None
         steps = {step.body_pt: step for step in (*composed.fit_steps, *composed.grow_steps)}
@@ -192,10 +192,7 @@ class Renderer:
             html = steps[before.body_pt].html(composed.html)
         else:
             return None
-        laid_out = self._laid_out(composed, html, before.body_pt, seconds)
-        laid_out.same_pages = (laid_out.page_count, laid_out.page_fills) == (
-            before.page_count, before.page_fills)
-        return laid_out
+        return self._laid_out(composed, html, before.body_pt, seconds)
 
     def _with_slug(self, rendered: RenderedDocument, seconds: float | None) -> RenderedDocument:
         """A print-shop draft's slug line as a PDF of its own, rendered through the sandbox
@@ -295,7 +292,6 @@ class _LaidOut:
     fetcher: Any = None
     capture: _Capture | None = None
     seconds: float = 0.0
-    same_pages: bool = False  # as the output it was laid out to match (_as_chosen)
 
     @property
     def overflows(self) -> bool:
@@ -309,6 +305,10 @@ class _Choice:
     body_pt: float | None
     page_count: int
     page_fills: tuple[float, ...]
+
+    @classmethod
+    def of(cls, laid_out: _LaidOut) -> _Choice:
+        return cls(laid_out.body_pt, laid_out.page_count, laid_out.page_fills)
 
 
 def _print_css(bleed_mm: float) -> str:
