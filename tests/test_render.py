@@ -153,7 +153,7 @@ def _layouts_counted(monkeypatch) -> list[str]:
 
     def counted(self, composed, *args):
         done = lay_out(self, composed, *args)
-        if done.document is not None:  # not a render kept from a moment ago
+        if done.document is not None or done.stopped:  # not a render from a moment ago
             laid_out.append(composed.kind)
         return done
 
@@ -218,3 +218,67 @@ def test_an_output_that_lays_out_otherwise_at_that_size_is_searched_for_its_own(
     assert for_print.rendered.page_count == on_screen.rendered.page_count == 1
     assert for_print.rendered.body_pt < on_screen.rendered.body_pt
     assert for_print.pdf == alone.pdf
+
+
+def test_a_copyfit_try_that_runs_past_its_pages_stops_at_the_last_page_it_may_have(
+        small_project: Path, monkeypatch):
+    """A step that runs onto a second page of a one-page card is refused whatever its
+    second page holds: WeasyPrint makes its one page and stops, and the page furniture
+    (margin boxes) is made for the page kept only. The file kept is the one a render of
+    that step alone gives."""
+    from leafletgen.build import resource_roots
+    from leafletgen.compose import compose, make_environment
+    from leafletgen.fonts import IsolatedFontconfig
+    from leafletgen.render import Renderer, import_weasyprint
+
+    (project, fonts), leaflet = _copyfit_card(small_project)
+    composed = compose(project, leaflet, "en", make_environment(project))
+    layout = import_weasyprint().layout
+    made = {"pages": 0, "furnished": 0}
+
+    def counting(function, what):
+        def counted(*args, **kwargs):
+            made[what] += 1
+            return function(*args, **kwargs)
+        return counted
+
+    monkeypatch.setattr(layout.page, "remake_page", counting(layout.page.remake_page, "pages"))
+    monkeypatch.setattr(layout, "make_margin_boxes",
+                        counting(layout.make_margin_boxes, "furnished"))
+    with IsolatedFontconfig(fonts.folders):
+        kept = Renderer(resource_roots(project)).render(composed)
+        [step] = [step for step in composed.fit_steps if step.body_pt == kept.body_pt]
+        tries = composed.fit_steps.index(step) + 2  # the designed size, then each step down
+        assert made == {"pages": tries, "furnished": 1}
+        alone = Renderer(resource_roots(project)).render(dataclasses.replace(
+            composed, html=step.html(composed.html), fit_steps=(), grow_steps=()))
+    assert tries >= 3 and kept.page_count == 1
+    assert kept.pdf == alone.pdf
+
+
+def test_a_page_that_refers_to_the_number_of_pages_is_laid_out_to_the_end(small_project: Path):
+    """WeasyPrint paginates again while a page's text depends on the number of pages. A
+    card whose first pass, knowing no number yet, runs onto a second page, and which
+    then fits on one, fits: its layout is not stopped at the first pass's second page,
+    and it is kept at the size it was designed at or larger."""
+    import weasyprint
+
+    from conftest import with_css
+    from leafletgen.build import check, resource_roots
+    from leafletgen.compose import compose, make_environment
+    from leafletgen.fonts import IsolatedFontconfig
+    from leafletgen.render import Renderer
+
+    edit(small_project / "project.yaml", "    pages: 1\n", "    pages: 1\n    copyfit: true\n")
+    # After each paragraph: for 0 pages (the first pass) seventy words, for more nothing.
+    with_css(small_project, "@counter-style shrinking { system: additive; "
+                            f"additive-symbols: 1 '', 0 '{'x ' * 70}'; }}"
+                            " p::after { content: counter(pages, shrinking) }")
+    project, fonts = check(small_project)
+    composed = compose(project, project.leaflets["card"], "en", make_environment(project))
+    with IsolatedFontconfig(fonts.folders):
+        assert len(weasyprint.HTML(string=composed.html, base_url=composed.base_url)
+                   .render().pages) == 1  # WeasyPrint alone
+        kept = Renderer(resource_roots(project)).render(composed)
+    assert kept.page_count == 1
+    assert composed.designed_pt is not None and kept.body_pt >= composed.designed_pt

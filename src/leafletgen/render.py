@@ -103,7 +103,7 @@ class Renderer:
         from weasyprint.text.fonts import FontConfiguration
 
         self._weasyprint = weasyprint
-        from weasyprint import draw
+        from weasyprint import draw, layout
         from weasyprint.layout import inline
         from weasyprint.pdf import tags
 
@@ -111,6 +111,7 @@ class Renderer:
         copy_as_read(draw)  # text in Devanagari, Tamil ... copies as written
         draw_outlined(draw.text)  # and Nastaliq
         lines_clear_by_ink(inline)  # whose lines stand apart by their ink
+        stop_past_pages(layout)  # and a copyfit try stops once it runs past its pages
         self._allowed_roots = tuple(root.resolve() for root in allowed_roots)
         self._font_config = FontConfiguration()
         # The last few renders: a leaflet's office sheets are made from the very PDF its
@@ -142,6 +143,8 @@ class Renderer:
         tried = self._as_chosen(composed, before, seconds)
         kept = tried if tried is not None and _Choice.of(tried) == before else \
             self._searched(composed, seconds, tried)
+        if kept.stopped:  # nothing fits: the error says by how much, from the whole
+            kept = self._laid_out(composed, kept.html, kept.body_pt, seconds, whole=True)
         self._chosen[key] = _Choice.of(kept)
         rendered = self._written(kept, seconds)
         if composed.slug_html:  # once, for the render that was kept
@@ -213,8 +216,9 @@ class Renderer:
         self._chosen.clear()
 
     def _laid_out(self, composed: ComposedDocument, html: str, body_pt: float | None,
-                  seconds: float | None) -> _LaidOut:
-        """One copyfit step, laid out: its pages, not yet its PDF."""
+                  seconds: float | None, whole: bool = False) -> _LaidOut:
+        """One copyfit step, laid out: its pages, not yet its PDF. Unless `whole`, the
+        layout stops where it is known to run past the document's pages (`stopped`)."""
         variant = PDF_VARIANTS[composed.kind]
         key = (variant, html)
         if key in self._recent:
@@ -231,13 +235,18 @@ class Renderer:
             string=_print_css(composed.bleed_mm), url_fetcher=fetcher,
             color_profiles=color_profiles)] if variant == "pdf/x-4" else []
         started = time.perf_counter()
+        _page_limit.pages = None if whole else composed.pages
         try:
             with time_limit(seconds):
                 document = self._weasyprint.HTML(
                     string=html, base_url=composed.base_url, url_fetcher=fetcher,
                 ).render(font_config=self._font_config, stylesheets=stylesheets,
                          color_profiles=color_profiles, pdf_variant=variant)
+        except _PastItsPages as past:
+            return _LaidOut(composed, html, body_pt, None, past.page_count, float("nan"), (),
+                            stopped=True)
         finally:
+            _page_limit.pages = None
             logger.removeHandler(capture)
         return _LaidOut(composed, html, body_pt, document, len(document.pages),
                         overflow_mm(document, composed.pages), page_fills(document),
@@ -280,7 +289,9 @@ class Renderer:
 @dataclass
 class _LaidOut:
     """A copyfit step laid out by WeasyPrint, with what its layout logged and fetched;
-    `document` is None where the same HTML was rendered a moment ago."""
+    `document` is None where the same HTML was rendered a moment ago, and where the
+    layout `stopped` once it ran past the document's pages: then it has at least
+    `page_count` pages, and no overflow or fills measured."""
 
     composed: ComposedDocument
     html: str
@@ -292,6 +303,7 @@ class _LaidOut:
     fetcher: Any = None
     capture: _Capture | None = None
     seconds: float = 0.0
+    stopped: bool = False
 
     @property
     def overflows(self) -> bool:
@@ -317,6 +329,57 @@ def _print_css(bleed_mm: float) -> str:
     return (f"@page {{ bleed: {bleed_mm:g}mm }}\n"
             f"@color-profile device-cmyk {{ src: url({print_profile().as_uri()}); "
             "components: c, m, y, k }\n")
+
+
+class _PastItsPages(Exception):
+    """A copyfit try stopped where it ran past the pages its document may have."""
+
+    def __init__(self, page_count: int):
+        super().__init__(page_count)
+        self.page_count = page_count
+
+
+@dataclass
+class _PageLimit:
+    """The pages the document being laid out may have; None to lay it out whole."""
+
+    pages: int | None = None
+
+
+_page_limit = _PageLimit()
+
+
+def stop_past_pages(layout: Any) -> None:
+    """Make WeasyPrint's layout stop (`_PastItsPages`) once the document it lays out has
+    made the last page `_page_limit` allows and has text for another: a copyfit try that
+    does not fit is refused whatever else it holds, and the pages past the last allowed
+    one and what a layout costs after its pages (margin boxes, the draft mark on each
+    page) are not worth making. It does not stop where one of those pages refers to a
+    counter (`counter(pages)`, `target-counter()`): WeasyPrint lays such a page out again
+    once it knows the number, and the page may then hold less."""
+    make_all_pages = layout.make_all_pages
+    if getattr(make_all_pages, "stops_past_pages", False):
+        return
+
+    def make_all_pages_within(context: Any, root_box: Any, html: Any,
+                              pages: list[Any]) -> Any:
+        limit = _page_limit.pages
+        for made, page in enumerate(make_all_pages(context, root_box, html, pages), 1):
+            yield page
+            # The last page allowed is made, and there is text for a page after it.
+            if (limit is not None and made == limit and context.page_maker[made][0] is not None
+                    and not _refers_to_counters(context, made)):
+                raise _PastItsPages(made + 1)
+
+    make_all_pages_within.stops_past_pages = True  # type: ignore[attr-defined]
+    layout.make_all_pages = make_all_pages_within
+
+
+def _refers_to_counters(context: Any, made: int) -> bool:
+    """Whether any of the first `made` pages has text that WeasyPrint fills in from a
+    counter it learns later (it keeps a lookup for it on that page). Other pages are laid
+    out again, if at all, from where they began, and come out the same."""
+    return any(entry[-1]["content_lookups"] for entry in context.page_maker[:made])
 
 
 MM_PER_PX = 25.4 / 96
