@@ -59,3 +59,30 @@ def test_the_longest_documents_are_given_to_the_workers_first(tmp_path: Path):
     assert work.submitted == sum(map(len, workers.groups)) == len(work.composed)
     assert [(document.leaflet_id, document.language) for document in work.composed] == [
         (leaflet.id, code) for leaflet, code in pairs for _ in leaflet.outputs]
+
+
+def test_a_leaflet_set_in_nastaliq_is_given_to_the_workers_before_its_paper_says(tmp_path: Path):
+    """Urdu, drawn as outlines and measured line by line, takes three times as long as
+    the same paper in Latin: its two A5 pages and its card go before the English A4 fact
+    sheet, which takes longer than the English two pages, so that the Urdu card, in three
+    kinds, is not the one left at the end."""
+    from leafletgen import build as building
+    from leafletgen.build import check, select
+    from leafletgen.compose import make_environment
+    from leafletgen.state import BuildState
+
+    class Recording:
+        def __init__(self) -> None:
+            self.groups: list[str] = []
+
+        def submit(self, documents) -> None:
+            self.groups.append(f"{documents[0].leaflet_id} {documents[0].language}")
+
+    project, fonts = check(BUNDLED)
+    options = BuildOptions(BUNDLED, tmp_path / "out", languages=("en", "ur"))
+    workers = Recording()
+    building._compose_and_submit(options, project, fonts, select(project, options),
+                                 make_environment(project), BuildState(tmp_path / "out"),
+                                 workers)
+    assert workers.groups[-5:] == ["your-rights ur", "pocket-card ur", "fact-sheet en",
+                                   "your-rights en", "pocket-card en"]

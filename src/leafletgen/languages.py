@@ -152,6 +152,12 @@ LEADING_SCALES = dict.fromkeys(REORDERING_SCRIPTS, 1.08)
 # card no longer fitted its page once every touch was cleared; at 1.2 both Urdu leaflets fit.
 FACE_LEADING_SCALES = {"Noto Nastaliq Urdu": 1.2}
 
+# How much longer a page set in a face takes to make than one in Latin: Nastaliq is drawn
+# as outlines (outlines.py) and each of its lines is measured by its ink (clearance.py).
+# Measured on the bundled Urdu leaflets: 3.7x the others' time for two A5 pages, 3.1x for
+# the A6 card in three kinds.
+FACE_WORK_SCALES = {"Noto Nastaliq Urdu": 3.0}
+
 
 # Each script's fonts, in order; Noto Sans last so that Latin names, URLs and digits inside
 # any text come out in one consistent face. A project overrides a language's stack with
