@@ -10,6 +10,7 @@ So every opposite-direction run in content is found here and wrapped before rend
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from dataclasses import dataclass
 
@@ -114,8 +115,10 @@ def run_class(text: str, is_number: bool) -> str:
     return ' class="phrase"' if len(text.split()) <= 3 and len(text) <= 32 else ""
 
 
+@functools.lru_cache(maxsize=16384)
 def isolate_html(text: str, base: str) -> markupsafe.Markup:
-    """Escaped HTML with each opposite-direction run in `<bdi dir=…>`."""
+    """Escaped HTML with each opposite-direction run in `<bdi dir=…>`. Kept for the texts
+    seen last: compose prints each text once per copyfit step, a dozen times."""
     parts = []
     for run in split_runs(str(text), base):
         escaped = markupsafe.escape(run.text)

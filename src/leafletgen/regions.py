@@ -104,14 +104,23 @@ def _plain(obj: pypdfium2.PdfObject) -> bool:
     or rounded: a fill, a frame, a rule, a box with a border radius."""
     x, y = ctypes.c_float(), ctypes.c_float()
     shapes: list[list[tuple[int, float, float]]] = []
+    curves = 0  # in the last shape
     for index in range(pdfium.FPDFPath_CountSegments(obj.raw)):
         segment = pdfium.FPDFPath_GetPathSegment(obj.raw, index)
         kind = pdfium.FPDFPathSegment_GetType(segment)
         pdfium.FPDFPathSegment_GetPoint(segment, ctypes.byref(x), ctypes.byref(y))
         if kind == pdfium.FPDF_SEGMENT_MOVETO or not shapes:
+            # Read no further than the answer: a QR code's path has a shape per run of
+            # modules, a letter's outline dozens of curves.
+            if len(shapes) == PLAIN_RECTANGLES or (shapes and not _upright_rectangle(shapes[-1])):
+                return False
             shapes.append([])
+            curves = 0
         shapes[-1].append((kind, x.value, y.value))
-    return len(shapes) <= PLAIN_RECTANGLES and all(map(_upright_rectangle, shapes))
+        curves += kind == pdfium.FPDF_SEGMENT_BEZIERTO
+        if curves > 4 * 3:
+            return False
+    return all(map(_upright_rectangle, shapes))
 
 
 def _upright_rectangle(shape: list[tuple[int, float, float]]) -> bool:
