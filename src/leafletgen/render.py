@@ -10,6 +10,7 @@ import hashlib
 import logging
 import mimetypes
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -339,9 +340,9 @@ class _PastItsPages(Exception):
         self.page_count = page_count
 
 
-@dataclass
-class _PageLimit:
-    """The pages the document being laid out may have; None to lay it out whole."""
+class _PageLimit(threading.local):
+    """The pages the document being laid out in this thread may have; None to lay it out
+    whole."""
 
     pages: int | None = None
 
