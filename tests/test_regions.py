@@ -122,7 +122,8 @@ def test_a_rounded_box_is_plain_and_other_curved_shapes_are_read():
     # The card's frames: a background and a border with rounded corners (four curves from
     # side to side, straight lines along them). An icon's curves run across its box; and
     # two shapes of four curves each: a diamond bulging inside its box, and a bow tie
-    # whose corners are round but whose lines cross it.
+    # whose corners are round but whose lines cross it; and a path of that diamond and
+    # then a square, which is not plain for its last shape being a box.
     import base64
 
     import weasyprint
@@ -135,7 +136,8 @@ def test_a_rounded_box_is_plain_and_other_curved_shapes_are_read():
     drawn = [(REPO / "icons" / "phone.svg").as_uri(),
              svg("M5 0C8 2 8 2 10 5C8 8 8 8 5 10C2 8 2 8 0 5C2 2 2 2 5 0Z"),
              svg("M1 0L9 0C9.5 0 10 .5 10 1L0 9C0 9.5 .5 10 1 10L9 10C9.5 10 10 9.5 10 9"
-                 "L0 1C0 .5 .5 0 1 0Z")]
+                 "L0 1C0 .5 .5 0 1 0Z"),
+             svg("M5 0C8 2 8 2 10 5C8 8 8 8 5 10C2 8 2 8 0 5C2 2 2 2 5 0Z M0 0L2 0L2 2L0 2Z")]
     html = ('<div style="border: 1pt solid #1773e6; border-radius: 3mm; background: #dbe9fb;'
             ' height: 20mm"></div><div style="margin-top: 20mm">'
             + "".join(f'<img src="{uri}" style="width: 8mm; margin: 2mm">' for uri in drawn)

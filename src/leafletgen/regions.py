@@ -120,7 +120,7 @@ def _plain(obj: pypdfium2.PdfObject) -> bool:
         curves += kind == pdfium.FPDF_SEGMENT_BEZIERTO
         if curves > 4 * 3:
             return False
-    return all(map(_upright_rectangle, shapes))
+    return not shapes or _upright_rectangle(shapes[-1])  # the others are read above
 
 
 def _upright_rectangle(shape: list[tuple[int, float, float]]) -> bool:
