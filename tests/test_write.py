@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BUNDLED, edit, tree_snapshot
+from conftest import BUNDLED, DATA, edit, tree_snapshot
 from leafletgen.build import BuildOptions, build
 from leafletgen.write import OutputWriter, output_lock
 
@@ -189,12 +189,16 @@ def _consistent(output: Path) -> None:
     assert leftovers == []
 
 
-@pytest.fixture
-def commit_case(small_project: Path, tmp_path: Path):
-    """A built project, edited so that the next build replaces every file. Returns a
-    function that runs that build under strace with a signal at the Nth rename of its
-    commit (into a fresh copy of the previous outputs), the number of renames the commit
-    makes, and the previous outputs."""
+@pytest.fixture(scope="module")
+def commit_case(tmp_path_factory: pytest.TempPathFactory):
+    """A built project, edited so that the next build replaces every file, made once for
+    the tests that stop its commit. Returns a function that runs that build under strace
+    with a signal at the Nth rename of its commit (into a fresh copy of the previous
+    outputs), the number of renames the commit makes, the previous outputs, and the
+    project."""
+    tmp_path = tmp_path_factory.mktemp("commit")
+    small_project = tmp_path / "small"
+    shutil.copytree(DATA / "small", small_project)
     before = tmp_path / "before"
     build(BuildOptions(small_project, before))
     edit(small_project / "project.yaml", "name: Test Group", "name: Test Group (edited)")
@@ -221,7 +225,7 @@ def commit_case(small_project: Path, tmp_path: Path):
                       f"inject={RENAMES}:signal={stop}:when={when}")
         return done, output
 
-    return run_stopped, len(into_output), tree_snapshot(before)
+    return run_stopped, len(into_output), tree_snapshot(before), small_project
 
 
 def _each_rename(run_stopped, cases: list[tuple[str, int]]):
@@ -234,7 +238,7 @@ def _each_rename(run_stopped, cases: list[tuple[str, int]]):
 
 @pytest.mark.skipif(STRACE is None, reason="needs strace (./dev.sh test installs it)")
 def test_a_stop_during_the_commit_waits_until_the_build_is_whole(commit_case):
-    run_stopped, renames, before = commit_case
+    run_stopped, renames, before, _ = commit_case
     assert renames == 6  # the journal, two PDFs, the manifest, the source texts, the state
     cases = [("SIGTERM", when) for when in range(1, renames + 1)] + [("SIGINT", 3)]
     for stop, when, stopped, output in _each_rename(run_stopped, cases):
@@ -246,9 +250,8 @@ def test_a_stop_during_the_commit_waits_until_the_build_is_whole(commit_case):
 
 
 @pytest.mark.skipif(STRACE is None, reason="needs strace (./dev.sh test installs it)")
-def test_after_a_kill_during_the_commit_the_next_command_repairs_it(commit_case, run,
-                                                                    small_project: Path):
-    run_stopped, renames, before = commit_case
+def test_after_a_kill_during_the_commit_the_next_command_repairs_it(commit_case, run):
+    run_stopped, renames, before, small_project = commit_case
     cases = [("SIGKILL", when) for when in range(1, renames + 1)]
     for _, when, killed, output in _each_rename(run_stopped, cases):
         assert killed.returncode in (-signal.SIGKILL, 128 + signal.SIGKILL), killed.stderr
