@@ -110,9 +110,11 @@ def _copyfit_card(project: Path, css: str = "") -> tuple:
 
 
 def test_copyfit_lays_out_every_step_it_tries_and_writes_only_the_one_it_keeps(
-        small_project: Path):
+        small_project: Path, monkeypatch):
     """Writing a PDF is a third of a render; a copyfit step that is tried and refused is
-    laid out only. The file kept is the one a render of that step alone gives."""
+    laid out only, and only as far as its one allowed page: it runs onto a second, and is
+    refused whatever that holds, so WeasyPrint stops there and makes no page furniture
+    (margin boxes) for it. The file kept is the one a render of that step alone gives."""
     from leafletgen.build import resource_roots
     from leafletgen.compose import compose, make_environment
     from leafletgen.fonts import IsolatedFontconfig
@@ -120,27 +122,38 @@ def test_copyfit_lays_out_every_step_it_tries_and_writes_only_the_one_it_keeps(
 
     (project, fonts), leaflet = _copyfit_card(small_project)
     composed = compose(project, leaflet, "en", make_environment(project))
-    document_class = import_weasyprint().document.Document
-    write_pdf = document_class.write_pdf
+    weasyprint = import_weasyprint()
+    layout = weasyprint.layout
     writes: list[int] = []
+    made = {"pages": 0, "furnished": 0}
 
-    def counted(document, *args, **kwargs):
+    def counting(function, what):
+        def counted(*args, **kwargs):
+            made[what] += 1
+            return function(*args, **kwargs)
+        return counted
+
+    def written(document, *args, **kwargs):
         writes.append(len(document.pages))
         return write_pdf(document, *args, **kwargs)
 
+    write_pdf = weasyprint.document.Document.write_pdf
     with IsolatedFontconfig(fonts.folders):
         renderer = Renderer(resource_roots(project))
-        document_class.write_pdf = counted
-        try:
+        with monkeypatch.context() as patched:
+            patched.setattr(weasyprint.document.Document, "write_pdf", written)
+            patched.setattr(layout.page, "remake_page",
+                            counting(layout.page.remake_page, "pages"))
+            patched.setattr(layout, "make_margin_boxes",
+                            counting(layout.make_margin_boxes, "furnished"))
             kept = renderer.render(composed)
-        finally:
-            document_class.write_pdf = write_pdf
         [step] = [step for step in composed.fit_steps if step.body_pt == kept.body_pt]
         tried = composed.fit_steps.index(step) + 2  # the designed size, then each step down
         alone = Renderer(resource_roots(project)).render(dataclasses.replace(
             composed, html=step.html(composed.html), fit_steps=(), grow_steps=()))
     assert tried >= 3 and kept.page_count == 1
     assert writes == [1]  # not the refused steps, which ran onto a second page
+    assert made == {"pages": tried, "furnished": 1}  # a page each, furniture for the kept
     assert kept.pdf == alone.pdf
 
 
@@ -218,42 +231,6 @@ def test_an_output_that_lays_out_otherwise_at_that_size_is_searched_for_its_own(
     assert for_print.rendered.page_count == on_screen.rendered.page_count == 1
     assert for_print.rendered.body_pt < on_screen.rendered.body_pt
     assert for_print.pdf == alone.pdf
-
-
-def test_a_copyfit_try_that_runs_past_its_pages_stops_at_the_last_page_it_may_have(
-        small_project: Path, monkeypatch):
-    """A step that runs onto a second page of a one-page card is refused whatever its
-    second page holds: WeasyPrint makes its one page and stops, and the page furniture
-    (margin boxes) is made for the page kept only. The file kept is the one a render of
-    that step alone gives."""
-    from leafletgen.build import resource_roots
-    from leafletgen.compose import compose, make_environment
-    from leafletgen.fonts import IsolatedFontconfig
-    from leafletgen.render import Renderer, import_weasyprint
-
-    (project, fonts), leaflet = _copyfit_card(small_project)
-    composed = compose(project, leaflet, "en", make_environment(project))
-    layout = import_weasyprint().layout
-    made = {"pages": 0, "furnished": 0}
-
-    def counting(function, what):
-        def counted(*args, **kwargs):
-            made[what] += 1
-            return function(*args, **kwargs)
-        return counted
-
-    monkeypatch.setattr(layout.page, "remake_page", counting(layout.page.remake_page, "pages"))
-    monkeypatch.setattr(layout, "make_margin_boxes",
-                        counting(layout.make_margin_boxes, "furnished"))
-    with IsolatedFontconfig(fonts.folders):
-        kept = Renderer(resource_roots(project)).render(composed)
-        [step] = [step for step in composed.fit_steps if step.body_pt == kept.body_pt]
-        tries = composed.fit_steps.index(step) + 2  # the designed size, then each step down
-        assert made == {"pages": tries, "furnished": 1}
-        alone = Renderer(resource_roots(project)).render(dataclasses.replace(
-            composed, html=step.html(composed.html), fit_steps=(), grow_steps=()))
-    assert tries >= 3 and kept.page_count == 1
-    assert kept.pdf == alone.pdf
 
 
 def test_a_page_that_refers_to_the_number_of_pages_is_laid_out_to_the_end(small_project: Path):
