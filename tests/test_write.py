@@ -27,24 +27,13 @@ LEAFLET = "your-rights"
 LANGUAGES = ("en", "ar", "fa", "ti")  # a build long enough to be stopped halfway
 
 
-@pytest.fixture(scope="module")
-def built_project(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """The bundled project and its build, made once for the tests that stop a build:
-    (project, output folder)."""
-    folder = tmp_path_factory.mktemp("built")
-    project, output = folder / "leaflets", folder / "out"
-    shutil.copytree(BUNDLED, project)
-    build(BuildOptions(project, output, leaflets=(LEAFLET,), languages=LANGUAGES, jobs=2))
-    return project, output
-
-
 @pytest.fixture
-def edited_project(built_project: tuple[Path, Path], tmp_path: Path) -> tuple[Path, Path]:
-    """A copy of the built project, edited so that a new build changes every PDF:
-    (project, output folder)."""
+def edited_project(bundled_build: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """A copy of the bundled project and of its build, edited so that a new build changes
+    every PDF: (project, output folder)."""
     project, output = tmp_path / "leaflets", tmp_path / "out"
-    shutil.copytree(built_project[0], project)
-    shutil.copytree(built_project[1], output)
+    shutil.copytree(BUNDLED, project)
+    shutil.copytree(bundled_build, output)
     edit(project / "project.yaml", "name: Sienos Grupė", "name: Sienos Grupė (test)")
     return project, output
 
@@ -134,15 +123,18 @@ STRACE = shutil.which("strace")
 RENAMES = "rename,renameat,renameat2"
 
 
-# A build process that has imported everything and stopped itself: strace attaches to it
-# there, so it traces the build, not Python importing WeasyPrint (a build fully traced
-# takes 3.8 s, this 1.9 s). strace's faster seccomp-bpf mode injects no signal (6.1).
+# A build process that stops itself as its commit begins: strace attaches to it there, so
+# it traces the commit, not Python importing WeasyPrint and rendering (a build traced from
+# its start takes 3.8 s, from after its imports 1.9 s). strace's faster seccomp-bpf mode
+# injects no signal (6.1).
 _STOPPED_BUILD = """
 import os, signal, sys
-from leafletgen import build, cli, pipeline, prepress, preview, verify
-from leafletgen.render import import_weasyprint
-import_weasyprint()
-os.kill(os.getpid(), signal.SIGSTOP)
+from leafletgen import cli, write
+commit = write.OutputWriter.commit
+def stopped_commit(self):
+    os.kill(os.getpid(), signal.SIGSTOP)
+    commit(self)
+write.OutputWriter.commit = stopped_commit
 sys.argv = ["leafletgen", *sys.argv[1:]]
 cli.main()
 """
@@ -209,8 +201,8 @@ def commit_case(tmp_path_factory: pytest.TempPathFactory):
 
     counted = traced(tmp_path / "count", "-o", str(tmp_path / "renames"))
     assert counted.returncode == 0, counted.stderr
-    # fontconfig renames its cache files first; the commit's renames are those into the
-    # output folder, and the signal is aimed at them by their place among all renames.
+    # The commit's renames are those into the output folder (nothing else renames there),
+    # and the signal is aimed at them by their place among all renames traced.
     calls = [line for line in (tmp_path / "renames").read_text().splitlines()
              if line.startswith("rename")]
     into_output = [index for index, line in enumerate(calls, start=1)
