@@ -7,6 +7,7 @@ import contextlib
 import hashlib
 import json
 import os
+import queue
 import re
 import shutil
 import signal
@@ -123,47 +124,90 @@ STRACE = shutil.which("strace")
 RENAMES = "rename,renameat,renameat2"
 
 
-# A build process that stops itself as its commit begins: strace attaches to it there, so
-# it traces the commit, not Python importing WeasyPrint and rendering (a build traced from
-# its start takes 3.8 s, from after its imports 1.9 s). strace's faster seccomp-bpf mode
-# injects no signal (6.1).
-_STOPPED_BUILD = """
-import os, signal, sys
-from leafletgen import cli, write
+# Build processes forked, one by one, from a process that has imported everything, each
+# stopping itself as its commit begins: strace attaches to it there, so it traces the
+# commit, not Python importing WeasyPrint and rendering. A fresh process for each build
+# spent more time importing than building. strace's faster seccomp-bpf mode injects no
+# signal (6.1).
+_BUILD_SERVER = """
+import json, os, signal, sys
+from leafletgen import build, cli, pipeline, prepress, preview, verify, write
+from leafletgen.render import import_weasyprint
+import_weasyprint()
 commit = write.OutputWriter.commit
 def stopped_commit(self):
     os.kill(os.getpid(), signal.SIGSTOP)
     commit(self)
 write.OutputWriter.commit = stopped_commit
-sys.argv = ["leafletgen", *sys.argv[1:]]
-cli.main()
+for request in sys.stdin:
+    arguments, said = json.loads(request)
+    child = os.fork()
+    if child == 0:
+        for fd, name in ((1, said + ".out"), (2, said + ".err")):
+            os.dup2(os.open(name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC), fd)
+        sys.argv = ["leafletgen", *arguments]
+        try:
+            cli.main()
+            code = 0
+        except SystemExit as exit:
+            code = exit.code if isinstance(exit.code, int) else 1
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    print(child, flush=True)
+    print(os.waitstatus_to_exitcode(os.waitpid(child, 0)[1]), flush=True)
 """
 
 
-def _traced_build(arguments: list[str], strace: list[str]) -> subprocess.CompletedProcess:
-    """`leafletgen ARGUMENTS`, run under `strace STRACE` from just before it starts work."""
-    process = subprocess.Popen([sys.executable, "-c", _STOPPED_BUILD, *arguments],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    proc = Path(f"/proc/{process.pid}")
-    deadline = time.monotonic() + 60
+class _BuildServer:
+    """A process that forks a build for each request (see _BUILD_SERVER)."""
 
-    def waiting(what: str) -> None:
-        assert process.poll() is None and time.monotonic() < deadline, what
-        time.sleep(0.005)
+    def __init__(self) -> None:
+        self.process = subprocess.Popen([sys.executable, "-c", _BUILD_SERVER],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        text=True)
 
-    try:
-        while (proc / "stat").read_text().rsplit(")", 1)[1].split()[0] != "T":
-            waiting("the build did not stop itself")
-        tracer = subprocess.Popen([STRACE, "-qq", "-p", str(process.pid), *strace])
-        while "TracerPid:\t0" in (proc / "status").read_text():
-            waiting("strace did not attach")
-        os.kill(process.pid, signal.SIGCONT)
-        stdout, stderr = process.communicate(timeout=120)
-        tracer.wait(timeout=60)
-    finally:
-        if process.poll() is None:  # a failed attach must not leave a stopped process
-            process.kill()
-    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+    def close(self) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.close()
+        self.process.wait(timeout=60)
+
+    def traced(self, arguments: list[str], strace: list[str], said: Path,
+               ) -> subprocess.CompletedProcess:
+        """`leafletgen ARGUMENTS`, its commit run under `strace STRACE`; what it says is
+        kept in SAID.out and SAID.err."""
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write(json.dumps([arguments, str(said)]) + "\n")
+        self.process.stdin.flush()
+        pid = int(self.process.stdout.readline())
+        proc = Path(f"/proc/{pid}")
+        deadline = time.monotonic() + 60
+
+        def state() -> str:
+            try:
+                return (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
+            except FileNotFoundError:
+                return "gone"
+
+        def waiting(what: str) -> None:
+            assert state() not in ("Z", "gone") and time.monotonic() < deadline, \
+                (what, said.with_suffix(".err").read_text())
+            time.sleep(0.005)
+
+        try:
+            while state() != "T":
+                waiting("the build did not reach its commit")
+            tracer = subprocess.Popen([STRACE, "-qq", "-p", str(pid), *strace])
+            while "TracerPid:\t0" in (proc / "status").read_text():
+                waiting("strace did not attach")
+            os.kill(pid, signal.SIGCONT)
+            code = int(self.process.stdout.readline())
+            tracer.wait(timeout=60)
+        except BaseException:
+            os.kill(pid, signal.SIGKILL)  # a failed attach must not leave a stopped build
+            raise
+        return subprocess.CompletedProcess(arguments, code, Path(f"{said}.out").read_text(),
+                                           Path(f"{said}.err").read_text())
 
 
 def _consistent(output: Path) -> None:
@@ -195,9 +239,18 @@ def commit_case(tmp_path_factory: pytest.TempPathFactory):
     build(BuildOptions(small_project, before))
     edit(small_project / "project.yaml", "name: Test Group", "name: Test Group (edited)")
 
+    servers: queue.Queue[_BuildServer] = queue.Queue()
+    for _ in range(2):  # _each_rename runs two builds at a time
+        servers.put(_BuildServer())
+
     def traced(output: Path, *strace: str) -> subprocess.CompletedProcess:
-        return _traced_build(["build", "-p", str(small_project), "-o", str(output), "-j", "1"],
-                             ["-e", f"trace={RENAMES}", *strace])
+        server = servers.get()
+        try:
+            return server.traced(["build", "-p", str(small_project), "-o", str(output),
+                                  "-j", "1"], ["-e", f"trace={RENAMES}", *strace],
+                                 output.with_name(output.name + ".said"))
+        finally:
+            servers.put(server)
 
     counted = traced(tmp_path / "count", "-o", str(tmp_path / "renames"))
     assert counted.returncode == 0, counted.stderr
@@ -217,7 +270,9 @@ def commit_case(tmp_path_factory: pytest.TempPathFactory):
                       f"inject={RENAMES}:signal={stop}:when={when}")
         return done, output
 
-    return run_stopped, len(into_output), tree_snapshot(before), small_project
+    yield run_stopped, len(into_output), tree_snapshot(before), small_project
+    while not servers.empty():
+        servers.get().close()
 
 
 def _each_rename(run_stopped, cases: list[tuple[str, int]]):
