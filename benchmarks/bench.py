@@ -222,6 +222,29 @@ def warm_small_leaflet(runs: int = 20) -> float:
         return (time.perf_counter() - started) / runs
 
 
+def loading_times(runs: int = 5) -> tuple[float, float]:
+    """Loading the bundled project's YAML (every command that reads the project does, and
+    the workspace on every request): through libyaml, and through PyYAML's own parser,
+    which load.py keeps for the files it reports on. Best of `runs`, each."""
+    from leafletgen import load
+
+    def best() -> float:
+        times = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            load.load_project(BUNDLED)
+            times.append(time.perf_counter() - started)
+        return min(times)
+
+    through_libyaml = best()
+    composed_by_libyaml = load._composed_by_libyaml
+    load._composed_by_libyaml = lambda text: None
+    try:
+        return through_libyaml, best()
+    finally:
+        load._composed_by_libyaml = composed_by_libyaml
+
+
 def _decode_whole_pages(pdf: Any) -> int:
     """QR codes as verification read them before regions.py: every page whole, at 300 dpi."""
     import zxingcpp
@@ -394,6 +417,10 @@ def main() -> None:
                          f"{own / 1024:.0f} MB / {worker / 1024:.0f} MB"))
     rows.append(("bundled", "A6 pocket card (en): render + verify, warm worker",
                  warm_small_leaflet(), "per document"))
+    through_libyaml, through_pyyaml = loading_times()
+    rows.append(("bundled", "loading the project's YAML (libyaml)", through_libyaml,
+                 f"{through_pyyaml:.3f} s through PyYAML's own parser: "
+                 f"{through_pyyaml / through_libyaml:.1f}x"))
     stages, rendering, once, places, pages = verification_costs()
     rows.append(("bundled", "copyfit: rendering at the other sizes", rendering - once,
                  f"{(rendering - once) / rendering * 100:.0f}% of rendering; "

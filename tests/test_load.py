@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import BUNDLED, DATA
+from leafletgen import load
 from leafletgen.errors import ContentError
 from leafletgen.load import load_yaml
 
@@ -42,6 +44,8 @@ def test_aliases_are_refused_before_expansion(tmp_path: Path):
         for i in range(8))
     assert messages(write(tmp_path, bomb)) == [
         f"{line}: YAML aliases (*name) are not allowed in content" for line in range(2, 10)]
+    assert messages(write(tmp_path, b"a: &x 1\nb: *x\n")) == [
+        "2: YAML aliases (*name) are not allowed in content"]
 
 
 def test_tabs_are_explained(tmp_path: Path):
@@ -63,3 +67,38 @@ def test_byte_order_mark_is_accepted(tmp_path: Path):
 def test_oversized_file_is_refused(tmp_path: Path):
     assert messages(write(tmp_path, b"a: " + b"x" * 1_100_000 + b"\n")) == [
         "None: file is 1100004 bytes, over the limit of 1000000"]
+
+
+def _read(path: Path):
+    try:
+        loaded = load_yaml(path)
+    except ContentError as error:
+        return [str(problem) for problem in error.problems]
+    return loaded.data, loaded.lines, loaded.columns
+
+
+def test_libyaml_reads_every_file_as_pyyamls_own_parser_does(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch):
+    # Values, lines and columns (past letters of every plane) through libyaml, and the same
+    # files through the parser that reports problems; a file that is not well formed, has
+    # an alias or is nested deep is read by that parser alone.
+    flow = write(tmp_path, "a: {x: ąčęėį, y: 2}\nb: [ž, 𝔸𝔹, {c: 1}]\nc: 2024-01-15\n".encode())
+    paths = [flow, *sorted(BUNDLED.rglob("*.yaml")), *sorted(DATA.rglob("*.yaml"))]
+    assert all(load._composed_by_libyaml(path.read_text(encoding="utf-8-sig")) is not None
+               for path in paths)
+    through_libyaml = [_read(path) for path in paths]
+    monkeypatch.setattr(load, "_composed_by_libyaml", lambda text: None)
+    assert [_read(path) for path in paths] == through_libyaml
+    assert through_libyaml[0][2][("a", "y")] == 15 and through_libyaml[0][2][("b", 2, "c")] == 13
+
+
+@pytest.mark.parametrize(("char", "named"), [
+    ("\u00ad", "a soft hyphen"), ("\u180e", "a Mongolian vowel separator"),
+    ("\u200b", "a zero-width space"), ("\u2060", "a word joiner"),
+    ("\ufeff", "a zero-width no-break space (a stray byte-order mark)"),
+    ("\ufffc", "an object replacement character"),
+    ("\ufffd", "a replacement character (text damaged by a wrong encoding)")])
+def test_each_invisible_character_is_named(tmp_path: Path, char: str, named: str):
+    path = write(tmp_path, f'a: "Sienos {char}Grupė"\n'.encode())
+    assert messages(path) == [f"1: a: contains {named} (U+{ord(char):04X}, character 8): "
+                              "delete it"]
