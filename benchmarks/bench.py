@@ -18,6 +18,7 @@ import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -331,25 +332,52 @@ def edit_one_entry(project: Path, code: str) -> None:
     path.write_text(dump(text, allow_unicode=True), encoding="utf-8")
 
 
-def measure(name: str, project: Path, work: Path, jobs: int,
-            skip_naive: bool) -> tuple[list[tuple], dict[str, float]]:
-    """The rows of one project, and the figures other rows are computed from."""
+def measure(name: str, project: Path, work: Path, jobs: int, skip_naive: bool,
+            rounds: int) -> tuple[list[tuple], dict[str, float]]:
+    """The rows of one project, and the figures other rows are computed from. The builds
+    that ratios compare, and raw WeasyPrint, run side by side in each of `rounds`: this
+    machine's speed drifts by a tenth or more from one minute to the next, so each ratio
+    is taken within a round, and the median of the rounds is shown."""
+    from leafletgen.fonts import IsolatedFontconfig
+
     rows = []
-    out = work / f"{name}-out"
-    one, _, _ = build_with_memory(project, out, 1)
-    shutil.rmtree(out)
-    many, own_many, worker_peak = build_with_memory(project, out, jobs)
+    out, all_out = work / f"{name}-out", work / f"{name}-all"
+    html_dir = work / f"{name}-html"
+    html_dir.mkdir()
+    html_files = composed_html(project, html_dir)
+    base_url = (REPO / "templates").as_uri() + "/"
+    # Every output kind of every leaflet: the bundled project only (the large one would
+    # make 640 PDFs).
+    every_kind = name == "bundled"
+    ones, manys, everys, raws = [], [], [], []
+    for _ in range(rounds):
+        shutil.rmtree(out, ignore_errors=True)
+        ones.append(build_with_memory(project, out, 1)[0])
+        shutil.rmtree(out)
+        many, own_many, worker_peak = build_with_memory(project, out, jobs)
+        manys.append(many)
+        if every_kind:
+            shutil.rmtree(all_out, ignore_errors=True)
+            everys.append(build_with_memory(project, all_out, jobs, (
+                "screen", "print", "office", "office-grey"))[0])
+        with IsolatedFontconfig((REPO / "fonts", project / "fonts")):
+            raws.append(raw_weasyprint(html_files, base_url))
+    median = statistics.median
+    one, many, raw = median(ones), median(manys), median(raws)
+
+    def ratio(numerators: list[float], denominators: list[float]) -> str:
+        each = [n / d for n, d in zip(numerators, denominators, strict=True)]
+        shown = f"{median(each):.2f}x"
+        return shown if len(each) == 1 else \
+            f"{shown} (median of {len(each)}: {', '.join(f'{r:.2f}' for r in each)})"
+
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     count = len(manifest["outputs"])
     noop, stdout, _ = leafletgen("build", "-p", project, "-o", out, "--for", "screen")
     assert stdout.startswith("up to date"), stdout
-    # Every output kind of every leaflet (the bundled project only: the large one would
-    # make 640 PDFs).
-    every, kinds, survival = float("nan"), {}, []
-    if name == "bundled":
-        all_out = work / f"{name}-all"
-        every, _, _ = build_with_memory(project, all_out, jobs, ("screen", "print", "office",
-                                                                 "office-grey"))
+    kinds: dict[str, list[int]] = {}
+    survival = []
+    if every_kind:
         manifest = json.loads((all_out / "manifest.json").read_text(encoding="utf-8"))
         for record in manifest["outputs"]:
             kinds.setdefault(record["kind"], []).append(record["bytes"])
@@ -358,26 +386,20 @@ def measure(name: str, project: Path, work: Path, jobs: int,
     edit_one_entry(project, "fr" if (project / "text" / "fr.yaml").exists() else "de")
     edited, stdout, _ = leafletgen("build", "-p", project, "-o", out, "--for", "screen")
     rebuilt = re.search(r"\((\d+) rendered", stdout).group(1)
-    html_dir = work / f"{name}-html"
-    html_dir.mkdir()
-    html_files = composed_html(project, html_dir)
-    base_url = (REPO / "templates").as_uri() + "/"
-    from leafletgen.fonts import IsolatedFontconfig
-
-    with IsolatedFontconfig((REPO / "fonts", project / "fonts")):
-        raw = raw_weasyprint(html_files, base_url)
-        naive = float("nan") if skip_naive else naive_loop(html_files, base_url,
-                                                           dict(os.environ))
+    naive = float("nan")
+    if not skip_naive:
+        with IsolatedFontconfig((REPO / "fonts", project / "fonts")):
+            naive = naive_loop(html_files, base_url, dict(os.environ))
     rows += [
         (name, f"cold build, 1 worker ({count} PDFs)", one, f"{one / count * 1000:.0f} ms/PDF"),
-        (name, f"cold build, {jobs} workers", many, f"{one / many:.2f}x faster than 1"),
+        (name, f"cold build, {jobs} workers", many, f"{ratio(ones, manys)} faster than 1"),
         (name, "no-op rebuild", noop, f"{noop / many * 100:.1f}% of the cold build"),
         *([(name, f"all 4 outputs, {jobs} workers ({sum(map(len, kinds.values()))} PDFs)",
-            every, f"{every / many:.2f}x the screen PDFs alone"),
+            median(everys), f"{ratio(everys, manys)} the screen PDFs alone"),
            (name, "mean size per output kind", float("nan"), sizes)] if kinds else []),
         (name, f"one entry edited in one language ({rebuilt} rendered)", edited, ""),
         (name, "raw WeasyPrint, same HTML, 1 process, no checks", raw,
-         f"ours (1 worker) is {one / raw:.2f}x"),
+         f"ours (1 worker) is {ratio(ones, raws)}"),
         (name, "naive loop: `weasyprint` command per file", naive,
          f"ours ({jobs} workers) is {naive / many:.1f}x faster" if naive == naive else "skipped"),
         (name, "peak memory: main process / per worker", float("nan"),
@@ -392,6 +414,8 @@ def main() -> None:
     parser.add_argument("--languages", type=int, default=40)
     parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)))
     parser.add_argument("--skip-naive", action="store_true")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="side-by-side rounds on the bundled project (1 on the large one)")
     options = parser.parse_args()
 
     from leafletgen.render import Renderer
@@ -403,10 +427,10 @@ def main() -> None:
         bundled = work / "bundled"
         shutil.copytree(BUNDLED, bundled)
         rows, bundled_figures = measure("bundled", bundled, work, options.jobs,
-                                        options.skip_naive)
+                                        options.skip_naive, options.rounds)
         large = make_large_project(work, options.languages)
         rows += measure(f"{options.languages} langs x 4", large, work, options.jobs,
-                        options.skip_naive)[0]
+                        options.skip_naive, 1)[0]
         # Worker memory against the number of languages: the large project at 10 and 100.
         for languages in (10, 100):
             sized = make_large_project(work / f"memory-{languages}", languages)

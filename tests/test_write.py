@@ -191,9 +191,10 @@ class _BuildServer:
 
         def waiting(what: str) -> None:
             assert state() not in ("Z", "gone") and time.monotonic() < deadline, \
-                (what, said.with_suffix(".err").read_text())
+                (what, Path(f"{said}.err").read_text())
             time.sleep(0.005)
 
+        code: int | None = None
         try:
             while state() != "T":
                 waiting("the build did not reach its commit")
@@ -203,9 +204,11 @@ class _BuildServer:
             os.kill(pid, signal.SIGCONT)
             code = int(self.process.stdout.readline())
             tracer.wait(timeout=60)
-        except BaseException:
-            os.kill(pid, signal.SIGKILL)  # a failed attach must not leave a stopped build
-            raise
+        finally:
+            if code is None:  # a failed attach must not leave a stopped build
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+                self.process.stdout.readline()  # its end, which the server reports
         return subprocess.CompletedProcess(arguments, code, Path(f"{said}.out").read_text(),
                                            Path(f"{said}.err").read_text())
 
