@@ -167,7 +167,10 @@ class _BuildServer:
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                         text=True)
 
-    def close(self) -> None:
+    def __enter__(self) -> _BuildServer:
+        return self
+
+    def __exit__(self, *exception: object) -> None:
         assert self.process.stdin is not None
         self.process.stdin.close()
         self.process.wait(timeout=60)
@@ -242,40 +245,39 @@ def commit_case(tmp_path_factory: pytest.TempPathFactory):
     build(BuildOptions(small_project, before))
     edit(small_project / "project.yaml", "name: Test Group", "name: Test Group (edited)")
 
-    servers: queue.Queue[_BuildServer] = queue.Queue()
-    for _ in range(2):  # _each_rename runs two builds at a time
-        servers.put(_BuildServer())
+    with contextlib.ExitStack() as stack:  # the servers end even if this fixture fails
+        servers: queue.Queue[_BuildServer] = queue.Queue()
+        for _ in range(2):  # _each_rename runs two builds at a time
+            servers.put(stack.enter_context(_BuildServer()))
 
-    def traced(output: Path, *strace: str) -> subprocess.CompletedProcess:
-        server = servers.get()
-        try:
-            return server.traced(["build", "-p", str(small_project), "-o", str(output),
-                                  "-j", "1"], ["-e", f"trace={RENAMES}", *strace],
-                                 output.with_name(output.name + ".said"))
-        finally:
-            servers.put(server)
+        def traced(output: Path, *strace: str) -> subprocess.CompletedProcess:
+            server = servers.get()
+            try:
+                return server.traced(["build", "-p", str(small_project), "-o", str(output),
+                                      "-j", "1"], ["-e", f"trace={RENAMES}", *strace],
+                                     output.with_name(output.name + ".said"))
+            finally:
+                servers.put(server)
 
-    counted = traced(tmp_path / "count", "-o", str(tmp_path / "renames"))
-    assert counted.returncode == 0, counted.stderr
-    # The commit's renames are those into the output folder (nothing else renames there),
-    # and the signal is aimed at them by their place among all renames traced.
-    calls = [line for line in (tmp_path / "renames").read_text().splitlines()
-             if line.startswith("rename")]
-    into_output = [index for index, line in enumerate(calls, start=1)
-                   if f'"{tmp_path / "count"}/' in line.split(", ")[-1]]
-    assert into_output == list(range(into_output[0], into_output[-1] + 1))
+        counted = traced(tmp_path / "count", "-o", str(tmp_path / "renames"))
+        assert counted.returncode == 0, counted.stderr
+        # The commit's renames are those into the output folder (nothing else renames there),
+        # and the signal is aimed at them by their place among all renames traced.
+        calls = [line for line in (tmp_path / "renames").read_text().splitlines()
+                 if line.startswith("rename")]
+        into_output = [index for index, line in enumerate(calls, start=1)
+                       if f'"{tmp_path / "count"}/' in line.split(", ")[-1]]
+        assert into_output == list(range(into_output[0], into_output[-1] + 1))
 
-    def run_stopped(stop: str, commit_rename: int) -> tuple[subprocess.CompletedProcess, Path]:
-        output = tmp_path / f"out-{stop}-{commit_rename}"
-        shutil.copytree(before, output)
-        when = into_output[0] - 1 + commit_rename
-        done = traced(output, "-o", "/dev/null", "-e",
-                      f"inject={RENAMES}:signal={stop}:when={when}")
-        return done, output
+        def run_stopped(stop: str, commit_rename: int) -> tuple[subprocess.CompletedProcess, Path]:
+            output = tmp_path / f"out-{stop}-{commit_rename}"
+            shutil.copytree(before, output)
+            when = into_output[0] - 1 + commit_rename
+            done = traced(output, "-o", "/dev/null", "-e",
+                          f"inject={RENAMES}:signal={stop}:when={when}")
+            return done, output
 
-    yield run_stopped, len(into_output), tree_snapshot(before), small_project
-    while not servers.empty():
-        servers.get().close()
+        yield run_stopped, len(into_output), tree_snapshot(before), small_project
 
 
 def _each_rename(run_stopped, cases: list[tuple[str, int]]):
