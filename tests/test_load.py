@@ -54,6 +54,13 @@ def test_tabs_are_explained(tmp_path: Path):
         "that cannot start any token (use spaces, not tabs, to indent)"]
 
 
+@pytest.mark.parametrize("char", ["\x00", "\x1b", "\x7f", "\x9f", "\ufffe"])
+def test_a_character_yaml_refuses_is_named_with_its_line(tmp_path: Path, char: str):
+    path = write(tmp_path, f'a: 1\nb: "Sienos{char} Grupė"\n'.encode())
+    assert messages(path) == [f"2: contains the character U+{ord(char):04X}, which YAML "
+                              "files may not hold: delete it"]
+
+
 def test_empty_and_non_utf8_files(tmp_path: Path):
     assert messages(write(tmp_path, b"# only a comment\n")) == ["1: file is empty"]
     assert messages(write(tmp_path, "a: 1\nb: Lietuvių\n".encode("cp1257"))) == [

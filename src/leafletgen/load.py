@@ -92,11 +92,12 @@ def _composed_by_libyaml(text: str) -> tuple[yaml.Node, yaml.CSafeLoader] | None
     """The node tree of a file that is well formed, has no alias and is not deep, composed
     by libyaml, about fifteen times faster than PyYAML's own parser; None for any other
     file (or without libyaml), which _composed reads and reports on as it always has. The
-    events are read first, without composing, so that no alias is composed."""
+    events are read first, without composing, so that no alias is composed. libyaml
+    refuses the very characters PyYAML does (every code point was tried), so a file
+    that holds one goes to _composed too."""
     if not yaml.__with_libyaml__:
         return None
     try:
-        yaml.reader.Reader(text)  # PyYAML's check of the characters, said by _composed
         depth = 0
         for event in yaml.parse(text, Loader=yaml.CSafeLoader):
             if isinstance(event, yaml.AliasEvent):
